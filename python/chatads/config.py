@@ -1,0 +1,74 @@
+"""Settings, from keyword arguments or `CHATADS_*` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured, with the defaults `make serve` uses.
+
+    Each field can be set as `CHATADS_<NAME>` in the environment, e.g.
+    `CHATADS_PORT=50052`, `CHATADS_INDEX_FACTORY="IDMap2,HNSW32"`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CHATADS_", extra="forbid")
+
+    # Server
+    host: str = "127.0.0.1"
+    port: int = Field(50051, ge=0, le=65535)
+    workers: int = Field(8, ge=1, le=256, description="gRPC worker threads")
+    max_receive_message_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=1024,
+        description="gRPC transport limit; larger messages are refused before decoding",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    demo_catalog: bool = Field(True, description="load the built-in demo catalog at start")
+    demo_catalog_size: int = Field(6000, ge=0, le=1_000_000)
+
+    # Identity
+    secret: SecretStr | None = Field(
+        None,
+        description="key of the HMAC that turns user ids into profile keys (>= 16 bytes); "
+        "random per process when unset",
+    )
+
+    # Text pipeline
+    d: int = Field(64, ge=2, le=4096, description="embedding dimension")
+    n_features: int = Field(2**20, ge=1, le=2**31 - 1)
+    ngram_range: tuple[int, int] = (1, 1)
+    seed: int = Field(0x00C4A7AD, ge=0)
+    max_message_bytes: int = Field(16 * 1024, ge=1)
+
+    # Profiles
+    half_life_s: float = Field(7 * 86400.0, gt=0)
+    session_turns: int = Field(4, ge=0, le=64)
+    session_ttl_s: float = Field(1800.0, gt=0)
+    freq_cap: int = Field(3, ge=0, description="impressions of one ad per user per window; 0 = off")
+    freq_cap_window_s: float = Field(3600.0, gt=0)
+
+    # Catalog and ranking
+    index_factory: str = Field("auto", description="FAISS factory string, or 'auto'")
+    ef_search: int = Field(64, ge=1, le=4096)
+    auto_exact_below: int = Field(20_000, ge=0)
+    min_relevance: float = Field(0.2, ge=-1.0, le=1.0)
+    max_per_advertiser: int = Field(1, ge=0)
+    profile_weight: float = Field(0.6, ge=0.0)
+    context_weight: float = Field(0.5, ge=0.0)
+    pctr: tuple[float, float, float, float] = Field(
+        (0.001, 0.05, 10.0, 0.5), description="pCTR curve: floor, max, slope, midpoint"
+    )
+
+    def secret_bytes(self) -> bytes:
+        """The HMAC key; a fresh random one when none is configured."""
+        if self.secret is None:
+            return secrets.token_bytes(32)
+        raw = self.secret.get_secret_value().encode()
+        if len(raw) < 16:
+            raise ValueError("secret: must be at least 16 bytes")
+        return raw

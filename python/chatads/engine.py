@@ -1,0 +1,186 @@
+"""`chatads.Engine`: the whole engine in-process, with numpy arrays in and out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from chatads import _core
+from chatads._weights import word_zipf
+from chatads.config import Settings
+from chatads.hashing import hash_text
+
+log = logging.getLogger("chatads.engine")
+
+ScoreResult = _core.ScoreResult
+ScoredAd = _core.ScoredAd
+
+
+class Engine:
+    """Scores ads for chat turns: the same engine the gRPC server runs.
+
+    >>> engine = Engine()
+    >>> engine.load_demo_catalog()
+    6000
+    >>> result = engine.score("user-1", "session-1", "Any tips for cheap flights to Lisbon?")
+    >>> result.personalization, [ad.ad_id for ad in result.ads][:1]  # doctest: +SKIP
+    ('PERSONALIZED', ['demo-001234'])
+
+    Keyword arguments override `Settings` fields (or pass `settings=`).
+    Methods release the GIL while the Rust core works, so threads scale.
+    """
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        if settings is None:
+            settings = Settings(**overrides)
+        elif overrides:
+            settings = settings.model_copy(update=overrides)
+        self.settings = settings
+        if settings.secret is None:
+            log.info("no secret configured: user keys are random for this process")
+        self._core = _core.Engine(
+            secret=settings.secret_bytes(),
+            word_zipf=word_zipf(),
+            d=settings.d,
+            seed=settings.seed,
+            n_features=settings.n_features,
+            ngram_range=tuple(settings.ngram_range),
+            half_life_s=settings.half_life_s,
+            session_turns=settings.session_turns,
+            session_ttl_s=settings.session_ttl_s,
+            freq_cap=settings.freq_cap,
+            freq_cap_window_s=settings.freq_cap_window_s,
+            index_factory=settings.index_factory,
+            ef_search=settings.ef_search,
+            auto_exact_below=settings.auto_exact_below,
+            min_relevance=settings.min_relevance,
+            max_per_advertiser=settings.max_per_advertiser,
+            profile_weight=settings.profile_weight,
+            context_weight=settings.context_weight,
+            pctr=tuple(settings.pctr),
+            max_message_bytes=settings.max_message_bytes,
+        )
+
+    # ---- properties -------------------------------------------------------------
+
+    @property
+    def d(self) -> int:
+        """Dimension of the embedding space."""
+        return self._core.d
+
+    @property
+    def core(self) -> _core.Engine:
+        """The Rust engine (bytes-in/bytes-out methods for servers)."""
+        return self._core
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    # ---- chat turns -------------------------------------------------------------
+
+    def score(
+        self,
+        user_id: str,
+        session_id: str,
+        message: str,
+        *,
+        max_ads: int = 5,
+        bcat: Sequence[str] = (),
+        badv: Sequence[str] = (),
+        request_id: str = "",
+        now: float | None = None,
+    ) -> _core.ScoreResult:
+        """Learn from one chat turn (when it carries anything) and return ranked ads.
+
+        `bcat` blocks IAB categories (and their subcategories), `badv` advertiser
+        domains (and their subdomains). `now` (Unix seconds) is for tests and replays.
+        """
+        return self._core.score(
+            user_id,
+            session_id,
+            message,
+            max_ads=max_ads,
+            bcat=list(bcat),
+            badv=list(badv),
+            request_id=request_id,
+            now=now,
+        )
+
+    def ingest(self, user_id: str, session_id: str, message: str, *, now: float | None = None) -> bool:
+        """Add a turn to the user's profile and session without scoring; True if it was used."""
+        return self._core.ingest(user_id, session_id, message, now=now)
+
+    # ---- catalog ----------------------------------------------------------------
+
+    def upsert_ads(self, ads: Iterable[Mapping[str, Any]]) -> int:
+        """Insert or replace ads (dicts with the fields of `chatads.v1.Ad`).
+
+        All or nothing: one bad ad raises `InvalidArgumentError` naming it
+        (`ads[3].bid_cpm: ...`) and nothing is stored.
+        """
+        batch = ads if isinstance(ads, list) else list(ads)
+        return self._core.upsert_ads(batch)
+
+    def delete_ads(self, ad_ids: Iterable[str]) -> int:
+        """Delete ads; an unknown id raises `NotFoundError` and deletes nothing."""
+        return self._core.delete_ads(list(ad_ids))
+
+    def get_ad(self, ad_id: str) -> dict[str, Any]:
+        """The stored ad, with its (normalised) embedding as a numpy array."""
+        return self._core.get_ad(ad_id)
+
+    def load_demo_catalog(self, n: int | None = None) -> int:
+        """Upsert the built-in, deterministic demo catalog; returns its size."""
+        from chatads.demo_catalog import generate_demo_ads
+
+        ads = generate_demo_ads(self.settings.demo_catalog_size if n is None else n)
+        return self._core.upsert_ads(ads)
+
+    def search(self, query: npt.ArrayLike, k: int = 10) -> list[tuple[str, float]]:
+        """Raw ANN lookup: the `k` ads nearest to a `d`-dimensional query vector."""
+        q = np.asarray(query, dtype=np.float32).ravel()
+        return self._core.search(q.tolist(), k)
+
+    def rebuild_index(self, *, full: bool = False) -> None:
+        """Fold recent catalog writes into the FAISS index now (normally automatic)."""
+        self._core.rebuild_index(full=full)
+
+    # ---- users ------------------------------------------------------------------
+
+    def forget_user(self, user_id: str) -> bool:
+        """Delete the user's profile, sessions and counters; True if anything was held."""
+        return self._core.forget_user(user_id)
+
+    def profile(self, user_id: str, *, now: float | None = None) -> dict[str, Any] | None:
+        """What is held about a user: decayed interest vector, topic weights, times."""
+        return self._core.profile(user_id, now=now)
+
+    # ---- text -------------------------------------------------------------------
+
+    def hash_text(self, texts: str | Iterable[str]) -> sp.csr_matrix:
+        """The engine's hashed features, identical to sklearn's `HashingVectorizer`."""
+        return hash_text(
+            texts,
+            n_features=self.settings.n_features,
+            ngram_range=tuple(self.settings.ngram_range),
+        )
+
+    def embed_text(self, texts: str | Iterable[str]) -> npt.NDArray[np.float32]:
+        """Embed texts as chat turns are embedded: `(n, d)` float32, rows L2-normalised
+        (a row of zeros for a text with no informative word). A string gives shape `(d,)`."""
+        if isinstance(texts, str):
+            return self._core.embed_texts([texts])[0]
+        return self._core.embed_texts(list(texts))
+
+    def stats(self) -> dict[str, Any]:
+        """Catalog and store counters."""
+        return self._core.stats()
+
+    def topics(self) -> list[tuple[int, str]]:
+        """The Topics taxonomy v2 as `(id, path)` pairs."""
+        return self._core.topics()

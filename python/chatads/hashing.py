@@ -1,0 +1,86 @@
+"""scikit-learn-compatible feature hashing, computed in Rust.
+
+`hash_text` returns exactly the matrix `HashingVectorizer(...).transform(texts)`
+returns for the same parameters (sklearn's default analyzer: lowercase, token
+pattern `(?u)\\b\\w\\w+\\b`, word n-grams, signed MurmurHash3-32), so models
+trained in scikit-learn see the same features the engine sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from chatads import _core
+
+Norm = Literal["l1", "l2"] | None
+
+
+def hash_text(
+    texts: str | Iterable[str],
+    *,
+    n_features: int = 2**20,
+    ngram_range: tuple[int, int] = (1, 1),
+    alternate_sign: bool = True,
+    norm: Norm = "l2",
+    lowercase: bool = True,
+) -> sp.csr_matrix:
+    """Hash texts into a `(len(texts), n_features)` CSR matrix of float64.
+
+    A single string is treated as one document (unlike sklearn, which would
+    reject it). Raises `InvalidArgumentError` for a bad parameter.
+    """
+    docs = [texts] if isinstance(texts, str) else list(texts)
+    indptr, indices, data = _core.hash_texts(
+        docs,
+        n_features=n_features,
+        ngram_range=tuple(ngram_range),
+        alternate_sign=alternate_sign,
+        norm=norm,
+        lowercase=lowercase,
+    )
+    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_features), dtype=np.float64)
+
+
+class HashingVectorizer:
+    """A drop-in for the hashing part of `sklearn.feature_extraction.text.HashingVectorizer`.
+
+    Supports the word analyzer with its defaults; `transform` is 10-100x faster.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_features: int = 2**20,
+        ngram_range: tuple[int, int] = (1, 1),
+        alternate_sign: bool = True,
+        norm: Norm = "l2",
+        lowercase: bool = True,
+    ) -> None:
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+        self.alternate_sign = alternate_sign
+        self.norm = norm
+        self.lowercase = lowercase
+
+    def fit(self, X: object = None, y: object = None) -> HashingVectorizer:  # noqa: N803
+        """Stateless, like sklearn's: returns self."""
+        return self
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        if isinstance(texts, str):
+            raise ValueError("texts: expected an iterable of strings, got a single string")
+        return hash_text(
+            texts,
+            n_features=self.n_features,
+            ngram_range=self.ngram_range,
+            alternate_sign=self.alternate_sign,
+            norm=self.norm,
+            lowercase=self.lowercase,
+        )
+
+    def fit_transform(self, texts: Iterable[str], y: object = None) -> sp.csr_matrix:
+        return self.transform(texts)

@@ -1,0 +1,167 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Personalization(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PERSONALIZATION_UNSPECIFIED: _ClassVar[Personalization]
+    PERSONALIZED: _ClassVar[Personalization]
+    CONTEXTUAL: _ClassVar[Personalization]
+    NONE: _ClassVar[Personalization]
+PERSONALIZATION_UNSPECIFIED: Personalization
+PERSONALIZED: Personalization
+CONTEXTUAL: Personalization
+NONE: Personalization
+
+class Regs(_message.Message):
+    __slots__ = ("gdpr", "coppa", "gpp", "gpp_sid")
+    GDPR_FIELD_NUMBER: _ClassVar[int]
+    COPPA_FIELD_NUMBER: _ClassVar[int]
+    GPP_FIELD_NUMBER: _ClassVar[int]
+    GPP_SID_FIELD_NUMBER: _ClassVar[int]
+    gdpr: int
+    coppa: int
+    gpp: str
+    gpp_sid: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, gdpr: _Optional[int] = ..., coppa: _Optional[int] = ..., gpp: _Optional[str] = ..., gpp_sid: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class ScoreRequest(_message.Message):
+    __slots__ = ("request_id", "user_id", "session_id", "message", "max_ads", "regs", "consent", "bcat", "badv", "tmax_ms", "user_is_minor")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    MAX_ADS_FIELD_NUMBER: _ClassVar[int]
+    REGS_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    BCAT_FIELD_NUMBER: _ClassVar[int]
+    BADV_FIELD_NUMBER: _ClassVar[int]
+    TMAX_MS_FIELD_NUMBER: _ClassVar[int]
+    USER_IS_MINOR_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    user_id: str
+    session_id: str
+    message: str
+    max_ads: int
+    regs: Regs
+    consent: str
+    bcat: _containers.RepeatedScalarFieldContainer[str]
+    badv: _containers.RepeatedScalarFieldContainer[str]
+    tmax_ms: int
+    user_is_minor: bool
+    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., message: _Optional[str] = ..., max_ads: _Optional[int] = ..., regs: _Optional[_Union[Regs, _Mapping]] = ..., consent: _Optional[str] = ..., bcat: _Optional[_Iterable[str]] = ..., badv: _Optional[_Iterable[str]] = ..., tmax_ms: _Optional[int] = ..., user_is_minor: _Optional[bool] = ...) -> None: ...
+
+class ChatTurn(_message.Message):
+    __slots__ = ("request",)
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    request: ScoreRequest
+    def __init__(self, request: _Optional[_Union[ScoreRequest, _Mapping]] = ...) -> None: ...
+
+class Topic(_message.Message):
+    __slots__ = ("id", "name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    name: str
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ScoredAd(_message.Message):
+    __slots__ = ("ad_id", "advertiser", "bid_cpm", "relevance", "score", "topics", "pctr", "title", "text", "explanation")
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    BID_CPM_FIELD_NUMBER: _ClassVar[int]
+    RELEVANCE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    PCTR_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    ad_id: str
+    advertiser: str
+    bid_cpm: float
+    relevance: float
+    score: float
+    topics: _containers.RepeatedCompositeFieldContainer[Topic]
+    pctr: float
+    title: str
+    text: str
+    explanation: str
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., bid_cpm: _Optional[float] = ..., relevance: _Optional[float] = ..., score: _Optional[float] = ..., topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., pctr: _Optional[float] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class ScoreResponse(_message.Message):
+    __slots__ = ("request_id", "ads", "personalization", "reasons", "profile_updated", "took_us")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ADS_FIELD_NUMBER: _ClassVar[int]
+    PERSONALIZATION_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    TOOK_US_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    ads: _containers.RepeatedCompositeFieldContainer[ScoredAd]
+    personalization: Personalization
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    profile_updated: bool
+    took_us: int
+    def __init__(self, request_id: _Optional[str] = ..., ads: _Optional[_Iterable[_Union[ScoredAd, _Mapping]]] = ..., personalization: _Optional[_Union[Personalization, str]] = ..., reasons: _Optional[_Iterable[str]] = ..., profile_updated: _Optional[bool] = ..., took_us: _Optional[int] = ...) -> None: ...
+
+class Ad(_message.Message):
+    __slots__ = ("ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags")
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    BID_CPM_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDING_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    ad_id: str
+    advertiser: str
+    title: str
+    text: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    topics: _containers.RepeatedScalarFieldContainer[int]
+    bid_cpm: float
+    embedding: _containers.RepeatedScalarFieldContainer[float]
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., topics: _Optional[_Iterable[int]] = ..., bid_cpm: _Optional[float] = ..., embedding: _Optional[_Iterable[float]] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UpsertAdsRequest(_message.Message):
+    __slots__ = ("ads",)
+    ADS_FIELD_NUMBER: _ClassVar[int]
+    ads: _containers.RepeatedCompositeFieldContainer[Ad]
+    def __init__(self, ads: _Optional[_Iterable[_Union[Ad, _Mapping]]] = ...) -> None: ...
+
+class UpsertAdsResponse(_message.Message):
+    __slots__ = ("upserted", "catalog_size")
+    UPSERTED_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_SIZE_FIELD_NUMBER: _ClassVar[int]
+    upserted: int
+    catalog_size: int
+    def __init__(self, upserted: _Optional[int] = ..., catalog_size: _Optional[int] = ...) -> None: ...
+
+class DeleteAdsRequest(_message.Message):
+    __slots__ = ("ad_ids",)
+    AD_IDS_FIELD_NUMBER: _ClassVar[int]
+    ad_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ad_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeleteAdsResponse(_message.Message):
+    __slots__ = ("deleted", "catalog_size")
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_SIZE_FIELD_NUMBER: _ClassVar[int]
+    deleted: int
+    catalog_size: int
+    def __init__(self, deleted: _Optional[int] = ..., catalog_size: _Optional[int] = ...) -> None: ...
+
+class GetAdRequest(_message.Message):
+    __slots__ = ("ad_id",)
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ad_id: str
+    def __init__(self, ad_id: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,359 @@
+//! Interest profiles and session context.
+//!
+//! Users are keyed by HMAC-SHA256(server secret, user id), truncated to 128
+//! bits: the raw id never enters the store. A profile is a decayed sum of the
+//! user's turn embeddings, `v ← v · 2^(−Δt / half_life) + x`, kept in f16,
+//! plus a few decayed topic weights for explanations and frequency-cap
+//! counters. Both stores are sharded concurrent maps, so there is no global
+//! lock on the hot path.
+
+use std::collections::VecDeque;
+
+use dashmap::DashMap;
+use half::f16;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::text::embed::TopicHits;
+
+/// Opaque key of a user (or of a user's session).
+pub type Key = [u8; 16];
+
+/// How many topic weights a profile keeps for explanations.
+pub const PROFILE_TOPICS: usize = 8;
+
+#[derive(Clone, Debug)]
+pub struct ProfileConfig {
+    /// Half-life of a profile's interests, in seconds.
+    pub half_life_s: f64,
+    /// Turns of a session kept as context.
+    pub session_turns: usize,
+    /// A session idle this long is dropped.
+    pub session_ttl_s: f64,
+    /// Impressions of one ad per user within `freq_cap_window_s` (0 = no cap).
+    pub freq_cap: u32,
+    pub freq_cap_window_s: f64,
+}
+
+impl Default for ProfileConfig {
+    fn default() -> Self {
+        Self {
+            half_life_s: 7.0 * 86_400.0,
+            session_turns: 4,
+            session_ttl_s: 1800.0,
+            freq_cap: 3,
+            freq_cap_window_s: 3600.0,
+        }
+    }
+}
+
+/// Keyed hashing of identifiers: HMAC-SHA256 with the server secret. The keyed
+/// MAC state is computed once and cloned per call.
+#[derive(Clone)]
+pub struct KeyHasher {
+    mac: Hmac<Sha256>,
+}
+
+impl KeyHasher {
+    pub fn new(secret: &[u8]) -> Self {
+        Self { mac: Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length") }
+    }
+    fn digest(&self, parts: &[&[u8]]) -> Key {
+        let mut m = self.mac.clone();
+        for p in parts {
+            m.update(&(p.len() as u64).to_le_bytes());
+            m.update(p);
+        }
+        let full = m.finalize().into_bytes();
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&full[..16]);
+        k
+    }
+    pub fn user(&self, user_id: &str) -> Key {
+        self.digest(&[b"user", user_id.as_bytes()])
+    }
+    pub fn session(&self, user_id: &str, session_id: &str) -> Key {
+        self.digest(&[b"session", user_id.as_bytes(), session_id.as_bytes()])
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct FreqCap {
+    ad: u32,
+    count: u32,
+    since: f64,
+}
+
+/// What the engine holds about one user.
+#[derive(Clone, Debug)]
+pub struct InterestProfile {
+    vector: Box<[f16]>,
+    pub updated_at: f64,
+    pub created_at: f64,
+    pub turns: u32,
+    topics: Vec<(u16, f32)>,
+    caps: Vec<FreqCap>,
+}
+
+fn decay(dt: f64, half_life: f64) -> f32 {
+    if dt <= 0.0 {
+        1.0
+    } else {
+        (-dt / half_life).exp2() as f32
+    }
+}
+
+impl InterestProfile {
+    fn new(d: usize, now: f64) -> Self {
+        Self {
+            vector: vec![f16::ZERO; d].into_boxed_slice(),
+            updated_at: now,
+            created_at: now,
+            turns: 0,
+            topics: Vec::new(),
+            caps: Vec::new(),
+        }
+    }
+
+    /// `v ← v · 2^(−Δt/half_life) + x`, and the same for topic weights.
+    pub fn update(&mut self, x: &[f32], hits: &TopicHits, now: f64, half_life: f64) {
+        let f = decay(now - self.updated_at, half_life);
+        for (v, xi) in self.vector.iter_mut().zip(x) {
+            *v = f16::from_f32(v.to_f32() * f + xi);
+        }
+        for t in self.topics.iter_mut() {
+            t.1 *= f;
+        }
+        let total: f32 = hits.0.iter().map(|h| h.1).sum();
+        if total > 0.0 {
+            for &(t, w) in &hits.0 {
+                match self.topics.iter_mut().find(|e| e.0 == t) {
+                    Some(e) => e.1 += w / total,
+                    None => self.topics.push((t, w / total)),
+                }
+            }
+            self.topics.sort_by(|a, b| b.1.total_cmp(&a.1));
+            self.topics.truncate(PROFILE_TOPICS);
+        }
+        self.updated_at = self.updated_at.max(now);
+        self.turns = self.turns.saturating_add(1);
+    }
+
+    /// The interest vector decayed to `now` (not normalised).
+    pub fn vector_at(&self, now: f64, half_life: f64) -> Vec<f32> {
+        let f = decay(now - self.updated_at, half_life);
+        self.vector.iter().map(|v| v.to_f32() * f).collect()
+    }
+
+    /// Topic weights decayed to `now`, strongest first.
+    pub fn topics_at(&self, now: f64, half_life: f64) -> Vec<(u16, f32)> {
+        let f = decay(now - self.updated_at, half_life);
+        self.topics.iter().map(|&(t, w)| (t, w * f)).collect()
+    }
+
+    fn cap_count(&self, ad: u32, now: f64, window: f64) -> u32 {
+        self.caps.iter().find(|c| c.ad == ad && now - c.since < window).map_or(0, |c| c.count)
+    }
+
+    fn record_impression(&mut self, ad: u32, now: f64, window: f64) {
+        self.caps.retain(|c| now - c.since < window);
+        match self.caps.iter_mut().find(|c| c.ad == ad) {
+            Some(c) => c.count += 1,
+            None => self.caps.push(FreqCap { ad, count: 1, since: now }),
+        }
+    }
+}
+
+/// One remembered turn of a session.
+#[derive(Clone, Debug)]
+pub struct ContextTurn {
+    pub vector: Box<[f32]>,
+    pub topics: TopicHits,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SessionContext {
+    /// The user the session belongs to, so that forgetting a user drops it.
+    pub owner: Key,
+    pub turns: VecDeque<ContextTurn>,
+    pub last_seen: f64,
+}
+
+/// Profiles and sessions, concurrently readable and writable.
+pub struct ProfileStore {
+    pub config: ProfileConfig,
+    d: usize,
+    profiles: DashMap<Key, InterestProfile>,
+    sessions: DashMap<Key, SessionContext>,
+}
+
+impl ProfileStore {
+    pub fn new(d: usize, config: ProfileConfig) -> Self {
+        Self { config, d, profiles: DashMap::new(), sessions: DashMap::new() }
+    }
+
+    pub fn update_profile(&self, user: &Key, x: &[f32], hits: &TopicHits, now: f64) {
+        let hl = self.config.half_life_s;
+        self.profiles
+            .entry(*user)
+            .or_insert_with(|| InterestProfile::new(self.d, now))
+            .update(x, hits, now, hl);
+    }
+
+    pub fn profile(&self, user: &Key) -> Option<InterestProfile> {
+        self.profiles.get(user).map(|p| p.clone())
+    }
+
+    /// Decayed profile vector and topics, without cloning the whole profile.
+    pub fn profile_view(&self, user: &Key, now: f64) -> Option<(Vec<f32>, Vec<(u16, f32)>)> {
+        let hl = self.config.half_life_s;
+        self.profiles.get(user).map(|p| (p.vector_at(now, hl), p.topics_at(now, hl)))
+    }
+
+    pub fn push_context(&self, session: &Key, owner: &Key, turn: ContextTurn, now: f64) {
+        let mut s = self.sessions.entry(*session).or_default();
+        s.owner = *owner;
+        s.last_seen = now;
+        s.turns.push_front(turn);
+        s.turns.truncate(self.config.session_turns);
+    }
+
+    /// The session's remembered turns, most recent first (expired sessions are empty).
+    pub fn context(&self, session: &Key, now: f64) -> Vec<ContextTurn> {
+        match self.sessions.get(session) {
+            Some(s) if now - s.last_seen <= self.config.session_ttl_s => s.turns.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Ads (by key) this user has already seen `freq_cap` times in the window.
+    pub fn capped(&self, user: &Key, ads: &[u32], now: f64) -> Vec<bool> {
+        let cap = self.config.freq_cap;
+        match self.profiles.get(user) {
+            Some(p) if cap > 0 => {
+                ads.iter().map(|&a| p.cap_count(a, now, self.config.freq_cap_window_s) >= cap).collect()
+            }
+            _ => vec![false; ads.len()],
+        }
+    }
+
+    pub fn record_impressions(&self, user: &Key, ads: &[u32], now: f64) {
+        if self.config.freq_cap == 0 {
+            return;
+        }
+        if let Some(mut p) = self.profiles.get_mut(user) {
+            for &a in ads {
+                p.record_impression(a, now, self.config.freq_cap_window_s);
+            }
+        }
+    }
+
+    /// Removes the profile and every session of the user.
+    pub fn forget(&self, user: &Key) -> bool {
+        let had = self.profiles.remove(user).is_some();
+        let before = self.sessions.len();
+        self.sessions.retain(|_, s| s.owner != *user);
+        had || self.sessions.len() < before
+    }
+
+    pub fn remove_session(&self, session: &Key) {
+        self.sessions.remove(session);
+    }
+
+    /// Drops sessions idle for longer than the session TTL.
+    pub fn sweep(&self, now: f64) -> usize {
+        let before = self.sessions.len();
+        let ttl = self.config.session_ttl_s;
+        self.sessions.retain(|_, s| now - s.last_seen <= ttl);
+        before - self.sessions.len()
+    }
+
+    pub fn n_profiles(&self) -> usize {
+        self.profiles.len()
+    }
+    pub fn n_sessions(&self) -> usize {
+        self.sessions.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_keyed_and_stable() {
+        let a = KeyHasher::new(b"secret-a");
+        let b = KeyHasher::new(b"secret-b");
+        assert_eq!(a.user("alice"), a.user("alice"));
+        assert_ne!(a.user("alice"), b.user("alice"));
+        assert_ne!(a.user("alice"), a.session("alice", ""));
+    }
+
+    #[test]
+    fn half_life_halves_old_interest() {
+        let store = ProfileStore::new(2, ProfileConfig { half_life_s: 10.0, ..Default::default() });
+        let k = [1u8; 16];
+        store.update_profile(&k, &[1.0, 0.0], &TopicHits::default(), 0.0);
+        store.update_profile(&k, &[0.0, 1.0], &TopicHits::default(), 10.0);
+        let (v, _) = store.profile_view(&k, 10.0).unwrap();
+        assert!((v[0] - 0.5).abs() < 1e-3 && (v[1] - 1.0).abs() < 1e-3, "{v:?}");
+        let (v, _) = store.profile_view(&k, 20.0).unwrap();
+        assert!((v[1] - 0.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn topics_keep_the_strongest() {
+        let store = ProfileStore::new(1, ProfileConfig::default());
+        let k = [2u8; 16];
+        for t in 0..20u16 {
+            store.update_profile(&k, &[0.0], &TopicHits(vec![(t, 1.0 + t as f32)]), t as f64);
+        }
+        let (_, topics) = store.profile_view(&k, 20.0).unwrap();
+        assert_eq!(topics.len(), PROFILE_TOPICS);
+        assert_eq!(topics[0].0, 19);
+    }
+
+    #[test]
+    fn frequency_cap_counts_within_window() {
+        let store = ProfileStore::new(1, ProfileConfig { freq_cap: 2, freq_cap_window_s: 100.0, ..Default::default() });
+        let k = [3u8; 16];
+        store.update_profile(&k, &[1.0], &TopicHits::default(), 0.0);
+        store.record_impressions(&k, &[7, 8], 0.0);
+        assert_eq!(store.capped(&k, &[7], 1.0), [false]);
+        store.record_impressions(&k, &[7], 1.0);
+        assert_eq!(store.capped(&k, &[7, 8], 2.0), [true, false]);
+        assert_eq!(store.capped(&k, &[7], 200.0), [false]);
+    }
+
+    #[test]
+    fn sessions_keep_last_turns_and_expire() {
+        let store = ProfileStore::new(1, ProfileConfig { session_turns: 2, session_ttl_s: 5.0, ..Default::default() });
+        let s = [4u8; 16];
+        for i in 0..3 {
+            let t = ContextTurn { vector: vec![i as f32].into(), topics: TopicHits::default() };
+            store.push_context(&s, &[9u8; 16], t, i as f64);
+        }
+        let ctx = store.context(&s, 3.0);
+        assert_eq!(ctx.iter().map(|t| t.vector[0]).collect::<Vec<_>>(), [2.0, 1.0]);
+        assert!(store.context(&s, 100.0).is_empty());
+        assert_eq!(store.sweep(100.0), 1);
+    }
+
+    #[test]
+    fn concurrent_updates_are_not_lost() {
+        let store = std::sync::Arc::new(ProfileStore::new(1, ProfileConfig { half_life_s: 1e12, ..Default::default() }));
+        let k = [5u8; 16];
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let s = store.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..250 {
+                        s.update_profile(&k, &[1.0], &TopicHits::default(), 0.0);
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().for_each(|h| h.join().unwrap());
+        assert_eq!(store.profile(&k).unwrap().turns, 1000);
+    }
+}

@@ -1,0 +1,526 @@
+//! Python bindings: thin wrappers over the engine. Every call into the engine
+//! goes through [`run`], which releases the GIL, catches panics and maps
+//! [`CoreError`] to a specific Python exception, once.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use numpy::{PyArray1, PyArray2, PyArrayMethods};
+use prost::Message;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyLookupError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use crate::catalog::CatalogConfig;
+use crate::engine::{Engine, EngineConfig, Limits};
+use crate::error::CoreError;
+use crate::profile::ProfileConfig;
+use crate::rank::{PctrCurve, RankConfig};
+use crate::text::hashing::{hash_documents, HashingConfig, Norm};
+use crate::text::weights::TermWeights;
+use crate::wire;
+
+create_exception!(
+    chatads._core,
+    InvalidArgumentError,
+    PyValueError,
+    "A caller-supplied value is malformed or out of range; `.field` names it."
+);
+create_exception!(chatads._core, NotFoundError, PyLookupError, "The named ad (or other thing) does not exist; `.field` names it.");
+create_exception!(chatads._core, EngineError, PyRuntimeError, "An unexpected failure inside the engine (a bug, or FAISS).");
+
+impl From<CoreError> for PyErr {
+    fn from(e: CoreError) -> PyErr {
+        Python::attach(|py| {
+            let (err, field) = match &e {
+                CoreError::InvalidArgument { field, .. } => (InvalidArgumentError::new_err(e.to_string()), Some(field.clone())),
+                CoreError::NotFound { field, .. } => (NotFoundError::new_err(e.to_string()), Some(field.clone())),
+                CoreError::Internal(_) => (EngineError::new_err(e.to_string()), None),
+            };
+            // Best effort: the message already names the field.
+            let _ = err.value(py).setattr("field", field);
+            err
+        })
+    }
+}
+
+/// Runs `f` without the GIL; a panic becomes `EngineError` for this call only.
+fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, CoreError> + Send) -> PyResult<T> {
+    let out = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(CoreError::Internal(format!("panic: {msg}")))
+        })
+    });
+    out.map_err(PyErr::from)
+}
+
+fn now_or(now: Option<f64>) -> f64 {
+    now.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()))
+}
+
+fn decode<M: Message + Default>(what: &str, bytes: &[u8]) -> Result<M, CoreError> {
+    M::decode(bytes).map_err(|e| CoreError::invalid(what, format!("not a valid {what} message: {e}")))
+}
+
+fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
+    norm.unwrap_or("none").parse()
+}
+
+/// sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`.
+#[pyfunction]
+#[pyo3(signature = (texts, *, n_features = 1 << 20, ngram_range = (1, 1), alternate_sign = true, norm = Some("l2"), lowercase = true))]
+#[allow(clippy::type_complexity)]
+fn hash_texts<'py>(
+    py: Python<'py>,
+    texts: Vec<String>,
+    n_features: u32,
+    ngram_range: (usize, usize),
+    alternate_sign: bool,
+    norm: Option<&str>,
+    lowercase: bool,
+) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i32>>, Bound<'py, PyArray1<f64>>)> {
+    let cfg = HashingConfig { n_features, ngram_range, alternate_sign, lowercase, norm: parse_norm(norm)? };
+    cfg.validate()?;
+    let (indptr, indices, data) = run(py, || {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        Ok(hash_documents(&refs, &cfg))
+    })?;
+    let indices: Vec<i32> = indices.into_iter().map(|i| i as i32).collect();
+    Ok((PyArray1::from_vec(py, indptr), PyArray1::from_vec(py, indices), PyArray1::from_vec(py, data)))
+}
+
+/// Python-compatible tokens of one text (sklearn's default analyzer).
+#[pyfunction]
+#[pyo3(signature = (text, *, lowercase = true))]
+fn tokenize(text: &str, lowercase: bool) -> Vec<String> {
+    crate::text::tokenize::tokenize(text, lowercase)
+}
+
+/// A scored ad, as returned by `Engine.score`.
+#[pyclass(module = "chatads._core", name = "ScoredAd", frozen, get_all)]
+pub struct PyScoredAd {
+    ad_id: String,
+    advertiser: String,
+    title: String,
+    text: String,
+    bid_cpm: f64,
+    relevance: f32,
+    pctr: f32,
+    score: f64,
+    topics: Vec<(u32, String)>,
+    explanation: String,
+}
+
+#[pymethods]
+impl PyScoredAd {
+    fn __repr__(&self) -> String {
+        format!(
+            "ScoredAd(ad_id={:?}, advertiser={:?}, relevance={:.3}, score={:.4}, topics={:?})",
+            self.ad_id, self.advertiser, self.relevance, self.score, self.topics
+        )
+    }
+}
+
+/// The result of scoring one chat turn.
+#[pyclass(module = "chatads._core", name = "ScoreResult", frozen, get_all)]
+pub struct PyScoreResult {
+    request_id: String,
+    ads: Vec<Py<PyScoredAd>>,
+    personalization: String,
+    reasons: Vec<String>,
+    profile_updated: bool,
+    took_us: u32,
+}
+
+#[pymethods]
+impl PyScoreResult {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let ids: Vec<String> = self.ads.iter().map(|a| a.get().ad_id.clone()).collect();
+        let _ = py;
+        format!("ScoreResult(personalization={:?}, ads={:?}, reasons={:?})", self.personalization, ids, self.reasons)
+    }
+    fn __len__(&self) -> usize {
+        self.ads.len()
+    }
+}
+
+fn to_py_result(py: Python<'_>, r: wire::ScoreResponse) -> PyResult<PyScoreResult> {
+    let personalization = r.personalization().as_str_name().to_owned();
+    let ads = r
+        .ads
+        .into_iter()
+        .map(|a| {
+            Py::new(
+                py,
+                PyScoredAd {
+                    ad_id: a.ad_id,
+                    advertiser: a.advertiser,
+                    title: a.title,
+                    text: a.text,
+                    bid_cpm: a.bid_cpm,
+                    relevance: a.relevance,
+                    pctr: a.pctr,
+                    score: a.score,
+                    topics: a.topics.into_iter().map(|t| (t.id, t.name)).collect(),
+                    explanation: a.explanation,
+                },
+            )
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyScoreResult {
+        request_id: r.request_id,
+        ads,
+        personalization,
+        reasons: r.reasons,
+        profile_updated: r.profile_updated,
+        took_us: r.took_us,
+    })
+}
+
+fn opt<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str, field: &str) -> PyResult<Option<T>> {
+    match d.get_item(key)? {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => v.extract::<T>().map(Some).map_err(|e| {
+            let e: PyErr = e.into();
+            CoreError::invalid(field, format!("has the wrong type: {e}")).into()
+        }),
+    }
+}
+
+fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
+    let d = obj
+        .cast::<PyDict>()
+        .map_err(|_| PyErr::from(CoreError::invalid(format!("ads[{i}]"), "must be a dict")))?;
+    let f = |k: &str| format!("ads[{i}].{k}");
+    let known = ["ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags"];
+    for key in d.keys() {
+        let k: String = key.extract().unwrap_or_default();
+        if !known.contains(&k.as_str()) {
+            return Err(CoreError::invalid(format!("ads[{i}]"), format!("unknown field {k:?}; known: {}", known.join(", "))).into());
+        }
+    }
+    Ok(wire::Ad {
+        ad_id: opt(d, "ad_id", &f("ad_id"))?.unwrap_or_default(),
+        advertiser: opt(d, "advertiser", &f("advertiser"))?.unwrap_or_default(),
+        title: opt(d, "title", &f("title"))?.unwrap_or_default(),
+        text: opt(d, "text", &f("text"))?.unwrap_or_default(),
+        categories: opt(d, "categories", &f("categories"))?.unwrap_or_default(),
+        topics: opt(d, "topics", &f("topics"))?.unwrap_or_default(),
+        bid_cpm: opt(d, "bid_cpm", &f("bid_cpm"))?
+            .ok_or_else(|| PyErr::from(CoreError::invalid(f("bid_cpm"), "is required")))?,
+        embedding: opt(d, "embedding", &f("embedding"))?.unwrap_or_default(),
+        tags: opt(d, "tags", &f("tags"))?.unwrap_or_default(),
+    })
+}
+
+fn ad_to_dict<'py>(py: Python<'py>, ad: wire::Ad, caller_embedding: bool) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("ad_id", ad.ad_id)?;
+    d.set_item("advertiser", ad.advertiser)?;
+    d.set_item("title", ad.title)?;
+    d.set_item("text", ad.text)?;
+    d.set_item("categories", ad.categories)?;
+    d.set_item("topics", ad.topics)?;
+    d.set_item("bid_cpm", ad.bid_cpm)?;
+    d.set_item("tags", ad.tags)?;
+    d.set_item("embedding", PyArray1::from_vec(py, ad.embedding))?;
+    d.set_item("caller_embedding", caller_embedding)?;
+    Ok(d)
+}
+
+/// The engine, shared by every thread of the process.
+#[pyclass(module = "chatads._core", name = "Engine", frozen)]
+pub struct PyEngine {
+    inner: Arc<Engine>,
+}
+
+#[pymethods]
+impl PyEngine {
+    #[new]
+    #[pyo3(signature = (*, secret, word_zipf = Vec::new(), d = 64, seed = 0x00C4_A7AD, n_features = 1 << 20,
+        ngram_range = (1, 1), half_life_s = 604_800.0, session_turns = 4, session_ttl_s = 1800.0,
+        freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 64,
+        auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
+        context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        secret: Vec<u8>,
+        word_zipf: Vec<(String, f32)>,
+        d: usize,
+        seed: u64,
+        n_features: u32,
+        ngram_range: (usize, usize),
+        half_life_s: f64,
+        session_turns: usize,
+        session_ttl_s: f64,
+        freq_cap: u32,
+        freq_cap_window_s: f64,
+        index_factory: String,
+        ef_search: usize,
+        auto_exact_below: usize,
+        min_relevance: f32,
+        max_per_advertiser: usize,
+        profile_weight: f32,
+        context_weight: f32,
+        pctr: (f32, f32, f32, f32),
+        max_message_bytes: usize,
+    ) -> PyResult<Self> {
+        let config = EngineConfig {
+            d,
+            seed,
+            hashing: HashingConfig { n_features, ngram_range, ..Default::default() },
+            profile: ProfileConfig { half_life_s, session_turns, session_ttl_s, freq_cap, freq_cap_window_s },
+            catalog: CatalogConfig { index_factory, ef_search, auto_exact_below, ..Default::default() },
+            rank: RankConfig {
+                pctr: PctrCurve { floor: pctr.0, max: pctr.1, slope: pctr.2, midpoint: pctr.3 },
+                min_relevance,
+                max_per_advertiser,
+                profile_weight,
+                context_weight,
+                ..Default::default()
+            },
+            limits: Limits { max_message_bytes, ..Default::default() },
+            secret,
+        };
+        let engine = run(py, move || {
+            let weights = TermWeights::from_zipf(word_zipf.iter().map(|(w, z)| (w.as_str(), *z)));
+            Engine::new(config, weights)
+        })?;
+        Ok(Self { inner: Arc::new(engine) })
+    }
+
+    #[getter]
+    fn d(&self) -> usize {
+        self.inner.config.d
+    }
+
+    #[getter]
+    fn n_features(&self) -> u32 {
+        self.inner.config.hashing.n_features
+    }
+
+    /// Scores one chat turn (and learns from it).
+    #[pyo3(signature = (user_id, session_id, message, *, max_ads = 5, bcat = Vec::new(), badv = Vec::new(), request_id = String::new(), now = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn score(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        session_id: String,
+        message: String,
+        max_ads: u32,
+        bcat: Vec<String>,
+        badv: Vec<String>,
+        request_id: String,
+        now: Option<f64>,
+    ) -> PyResult<PyScoreResult> {
+        let req = wire::ScoreRequest { request_id, user_id, session_id, message, max_ads, bcat, badv, ..Default::default() };
+        let engine = self.inner.clone();
+        let resp = run(py, move || engine.score(&req, now_or(now)))?;
+        to_py_result(py, resp)
+    }
+
+    /// `ScoreRequest` bytes in, `ScoreResponse` bytes out (the gRPC path).
+    #[pyo3(signature = (request, *, now = None))]
+    fn score_pb<'py>(&self, py: Python<'py>, request: &[u8], now: Option<f64>) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::ScoreRequest = decode("ScoreRequest", request)?;
+            Ok(engine.score(&req, now_or(now))?.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// `ChatTurn` bytes in, `ScoreResponse` bytes out (one turn of a Chat stream).
+    #[pyo3(signature = (turn, *, now = None))]
+    fn chat_turn_pb<'py>(&self, py: Python<'py>, turn: &[u8], now: Option<f64>) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let t: wire::ChatTurn = decode("ChatTurn", turn)?;
+            let req = t.request.ok_or_else(|| CoreError::invalid("request", "is required"))?;
+            Ok(engine.score(&req, now_or(now))?.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Adds a turn to the profile and session without scoring.
+    #[pyo3(signature = (user_id, session_id, message, *, now = None))]
+    fn ingest(&self, py: Python<'_>, user_id: String, session_id: String, message: String, now: Option<f64>) -> PyResult<bool> {
+        let engine = self.inner.clone();
+        run(py, move || engine.ingest(&user_id, &session_id, &message, now_or(now)))
+    }
+
+    /// Inserts or replaces ads given as dicts; all or nothing.
+    fn upsert_ads(&self, py: Python<'_>, ads: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let list = ads.cast::<PyList>().map_err(|_| PyErr::from(CoreError::invalid("ads", "must be a list of dicts")))?;
+        let parsed = list.iter().enumerate().map(|(i, a)| ad_from_dict(i, &a)).collect::<PyResult<Vec<_>>>()?;
+        let engine = self.inner.clone();
+        run(py, move || engine.upsert_ads(parsed))
+    }
+
+    fn upsert_ads_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::UpsertAdsRequest = decode("UpsertAdsRequest", request)?;
+            let n = engine.upsert_ads(req.ads)?;
+            Ok(wire::UpsertAdsResponse { upserted: n as u32, catalog_size: engine.catalog.len() as u64 }.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Deletes ads by id; an unknown id raises `NotFoundError` and deletes nothing.
+    fn delete_ads(&self, py: Python<'_>, ad_ids: Vec<String>) -> PyResult<usize> {
+        let engine = self.inner.clone();
+        run(py, move || engine.delete_ads(&ad_ids))
+    }
+
+    fn delete_ads_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::DeleteAdsRequest = decode("DeleteAdsRequest", request)?;
+            let n = engine.delete_ads(&req.ad_ids)?;
+            Ok(wire::DeleteAdsResponse { deleted: n as u32, catalog_size: engine.catalog.len() as u64 }.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    fn get_ad<'py>(&self, py: Python<'py>, ad_id: String) -> PyResult<Bound<'py, PyDict>> {
+        let engine = self.inner.clone();
+        let (ad, caller) = run(py, move || {
+            let caller = engine.catalog.get(&ad_id).is_some_and(|r| r.caller_embedding);
+            Ok((engine.get_ad(&ad_id)?, caller))
+        })?;
+        ad_to_dict(py, ad, caller)
+    }
+
+    fn get_ad_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::GetAdRequest = decode("GetAdRequest", request)?;
+            Ok(engine.get_ad(&req.ad_id)?.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Embeds texts into an `(n, d)` float32 array (rows of zeros for texts with nothing to embed).
+    fn embed_texts<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let engine = self.inner.clone();
+        let d = engine.config.d;
+        let n = texts.len();
+        let flat = run(py, move || {
+            let mut out = vec![0f32; n * d];
+            for (row, t) in out.chunks_exact_mut(d).zip(&texts) {
+                if let (Some(v), _) = engine.embedder.embed(t) {
+                    row.copy_from_slice(&v);
+                }
+            }
+            Ok(out)
+        })?;
+        PyArray1::from_vec(py, flat).reshape([n, d])
+    }
+
+    /// Raw ANN search: up to `k` (ad_id, inner product) for a query vector.
+    fn search(&self, py: Python<'_>, query: Vec<f32>, k: usize) -> PyResult<Vec<(String, f32)>> {
+        let engine = self.inner.clone();
+        run(py, move || {
+            if query.len() != engine.config.d {
+                return Err(CoreError::invalid("query", format!("has dimension {}, the engine's is {}", query.len(), engine.config.d)));
+            }
+            if k == 0 || k > 10_000 {
+                return Err(CoreError::invalid("k", format!("must be in 1..=10000, got {k}")));
+            }
+            let hits = engine.catalog.search(&query, k)?;
+            Ok(hits.into_iter().filter_map(|(s, x)| engine.catalog.by_slot(s).map(|a| (a.ad_id.clone(), x))).take(k).collect())
+        })
+    }
+
+    /// Deletes everything held about a user (profile, sessions, counters).
+    fn forget_user(&self, py: Python<'_>, user_id: String) -> PyResult<bool> {
+        let engine = self.inner.clone();
+        run(py, move || engine.forget_user(&user_id))
+    }
+
+    /// What is held about a user, or None.
+    #[pyo3(signature = (user_id, *, now = None))]
+    fn profile<'py>(&self, py: Python<'py>, user_id: String, now: Option<f64>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let engine = self.inner.clone();
+        let hl = engine.config.profile.half_life_s;
+        let now = now_or(now);
+        let Some(p) = run(py, || engine.profile(&user_id))? else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("vector", PyArray1::from_vec(py, p.vector_at(now, hl)))?;
+        let topics: Vec<(u32, String, f32)> = p
+            .topics_at(now, hl)
+            .into_iter()
+            .map(|(t, w)| {
+                let topic = engine.topics.get(t);
+                (topic.id, topic.path.clone(), w)
+            })
+            .collect();
+        d.set_item("topics", topics)?;
+        d.set_item("updated_at", p.updated_at)?;
+        d.set_item("created_at", p.created_at)?;
+        d.set_item("turns", p.turns)?;
+        Ok(Some(d))
+    }
+
+    /// Counters: ads, indexed, fresh, rebuilds, index factory, profiles, sessions.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.inner.catalog.stats();
+        let d = PyDict::new(py);
+        d.set_item("ads", s.live)?;
+        d.set_item("indexed", s.indexed)?;
+        d.set_item("fresh", s.fresh)?;
+        d.set_item("rebuilds", s.rebuilds)?;
+        d.set_item("index_factory", s.factory)?;
+        d.set_item("profiles", self.inner.profiles.n_profiles())?;
+        d.set_item("sessions", self.inner.profiles.n_sessions())?;
+        Ok(d)
+    }
+
+    /// Folds recent catalog writes into the FAISS index now (normally automatic).
+    #[pyo3(signature = (*, full = false))]
+    fn rebuild_index(&self, py: Python<'_>, full: bool) -> PyResult<()> {
+        let engine = self.inner.clone();
+        run(py, move || engine.catalog.fold(full))
+    }
+
+    /// Drops expired sessions; returns how many.
+    #[pyo3(signature = (*, now = None))]
+    fn sweep(&self, py: Python<'_>, now: Option<f64>) -> PyResult<usize> {
+        let engine = self.inner.clone();
+        run(py, move || Ok(engine.profiles.sweep(now_or(now))))
+    }
+
+    /// Topics taxonomy as (id, path) pairs.
+    fn topics(&self) -> Vec<(u32, String)> {
+        self.inner.topics.all().iter().map(|t| (t.id, t.path.clone())).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.catalog.len()
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_class::<PyEngine>()?;
+    m.add_class::<PyScoreResult>()?;
+    m.add_class::<PyScoredAd>()?;
+    m.add_function(wrap_pyfunction!(hash_texts, m)?)?;
+    m.add_function(wrap_pyfunction!(tokenize, m)?)?;
+    m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
+    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("EngineError", py.get_type::<EngineError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
