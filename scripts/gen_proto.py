@@ -47,6 +47,8 @@ if __name__ == "__main__":
                 or not filecmp.cmp(Path(tmp) / "chatads/v1" / f, OUT / "chatads/v1" / f, False)
             ]
         if stale:
-            sys.exit(f"generated proto code is stale ({', '.join(stale)}): run scripts/gen_proto.py")
+            sys.exit(
+                f"generated proto code is stale ({', '.join(stale)}): run scripts/gen_proto.py"
+            )
     else:
         generate(OUT)

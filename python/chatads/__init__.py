@@ -19,7 +19,7 @@ import os
 # Must be set before the extension (and libgomp) loads.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from chatads._core import (  # noqa: E402
+from chatads._core import (
     EngineError,
     InvalidArgumentError,
     NotFoundError,
@@ -28,9 +28,9 @@ from chatads._core import (  # noqa: E402
     __version__,
     tokenize,
 )
-from chatads.config import Settings  # noqa: E402
-from chatads.engine import Engine  # noqa: E402
-from chatads.hashing import HashingVectorizer, hash_text  # noqa: E402
+from chatads.config import Settings
+from chatads.engine import Engine
+from chatads.hashing import HashingVectorizer, hash_text
 
 __all__ = [
     "Engine",

@@ -49,7 +49,7 @@ class Engine:
             d=settings.d,
             seed=settings.seed,
             n_features=settings.n_features,
-            ngram_range=tuple(settings.ngram_range),
+            ngram_range=settings.ngram_range,
             half_life_s=settings.half_life_s,
             session_turns=settings.session_turns,
             session_ttl_s=settings.session_ttl_s,
@@ -62,7 +62,7 @@ class Engine:
             max_per_advertiser=settings.max_per_advertiser,
             profile_weight=settings.profile_weight,
             context_weight=settings.context_weight,
-            pctr=tuple(settings.pctr),
+            pctr=settings.pctr,
             max_message_bytes=settings.max_message_bytes,
         )
 
@@ -111,7 +111,9 @@ class Engine:
             now=now,
         )
 
-    def ingest(self, user_id: str, session_id: str, message: str, *, now: float | None = None) -> bool:
+    def ingest(
+        self, user_id: str, session_id: str, message: str, *, now: float | None = None
+    ) -> bool:
         """Add a turn to the user's profile and session without scoring; True if it was used."""
         return self._core.ingest(user_id, session_id, message, now=now)
 
@@ -167,14 +169,15 @@ class Engine:
         return hash_text(
             texts,
             n_features=self.settings.n_features,
-            ngram_range=tuple(self.settings.ngram_range),
+            ngram_range=self.settings.ngram_range,
         )
 
     def embed_text(self, texts: str | Iterable[str]) -> npt.NDArray[np.float32]:
         """Embed texts as chat turns are embedded: `(n, d)` float32, rows L2-normalised
         (a row of zeros for a text with no informative word). A string gives shape `(d,)`."""
         if isinstance(texts, str):
-            return self._core.embed_texts([texts])[0]
+            row: npt.NDArray[np.float32] = self._core.embed_texts([texts])[0]
+            return row
         return self._core.embed_texts(list(texts))
 
     def stats(self) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def hash_text(
     indptr, indices, data = _core.hash_texts(
         docs,
         n_features=n_features,
-        ngram_range=tuple(ngram_range),
+        ngram_range=(ngram_range[0], ngram_range[1]),
         alternate_sign=alternate_sign,
         norm=norm,
         lowercase=lowercase,
@@ -66,7 +66,7 @@ class HashingVectorizer:
         self.norm = norm
         self.lowercase = lowercase
 
-    def fit(self, X: object = None, y: object = None) -> HashingVectorizer:  # noqa: N803
+    def fit(self, X: object = None, y: object = None) -> HashingVectorizer:
         """Stateless, like sklearn's: returns self."""
         return self
 

@@ -84,18 +84,27 @@ fn check_id(field: &str, value: &str, max: usize) -> Result<()> {
         return Err(CoreError::invalid(field, "must not be empty"));
     }
     if value.len() > max {
-        return Err(CoreError::invalid(field, format!("is {} bytes, the limit is {max}", value.len())));
+        return Err(CoreError::invalid(
+            field,
+            format!("is {} bytes, the limit is {max}", value.len()),
+        ));
     }
     Ok(())
 }
 
 fn check_list(field: &str, items: &[String], max_len: usize, max_item: usize) -> Result<()> {
     if items.len() > max_len {
-        return Err(CoreError::invalid(field, format!("has {} entries, the limit is {max_len}", items.len())));
+        return Err(CoreError::invalid(
+            field,
+            format!("has {} entries, the limit is {max_len}", items.len()),
+        ));
     }
     for (i, s) in items.iter().enumerate() {
         if s.len() > max_item {
-            return Err(CoreError::invalid(format!("{field}[{i}]"), format!("is {} bytes, the limit is {max_item}", s.len())));
+            return Err(CoreError::invalid(
+                format!("{field}[{i}]"),
+                format!("is {} bytes, the limit is {max_item}", s.len()),
+            ));
         }
     }
     Ok(())
@@ -111,10 +120,16 @@ impl Engine {
     pub fn new(config: EngineConfig, weights: TermWeights) -> Result<Self> {
         config.hashing.validate()?;
         if !(2..=4096).contains(&config.d) {
-            return Err(CoreError::invalid("d", format!("must be in 2..=4096, got {}", config.d)));
+            return Err(CoreError::invalid(
+                "d",
+                format!("must be in 2..=4096, got {}", config.d),
+            ));
         }
         if !(config.profile.half_life_s.is_finite() && config.profile.half_life_s > 0.0) {
-            return Err(CoreError::invalid("half_life_s", "must be a positive number of seconds"));
+            return Err(CoreError::invalid(
+                "half_life_s",
+                "must be a positive number of seconds",
+            ));
         }
         if config.secret.len() < 16 {
             return Err(CoreError::invalid("secret", "must be at least 16 bytes"));
@@ -129,7 +144,14 @@ impl Engine {
         };
         // Fail on a bad factory string now, not at the first fold.
         if config.catalog.index_factory != "auto" {
-            crate::catalog::AnnIndex::build(config.d, &config.catalog.index_factory, 16, &[], &[], 0)?;
+            crate::catalog::AnnIndex::build(
+                config.d,
+                &config.catalog.index_factory,
+                16,
+                &[],
+                &[],
+                0,
+            )?;
         }
         Ok(Self {
             profiles: ProfileStore::new(config.d, config.profile.clone()),
@@ -146,18 +168,32 @@ impl Engine {
     fn validate_score(&self, r: &wire::ScoreRequest) -> Result<()> {
         let l = &self.config.limits;
         if r.request_id.len() > l.max_id_bytes {
-            return Err(CoreError::invalid("request_id", format!("is {} bytes, the limit is {}", r.request_id.len(), l.max_id_bytes)));
+            return Err(CoreError::invalid(
+                "request_id",
+                format!(
+                    "is {} bytes, the limit is {}",
+                    r.request_id.len(),
+                    l.max_id_bytes
+                ),
+            ));
         }
         check_id("user_id", &r.user_id, l.max_id_bytes)?;
         check_id("session_id", &r.session_id, l.max_id_bytes)?;
         if r.message.len() > l.max_message_bytes {
             return Err(CoreError::invalid(
                 "message",
-                format!("is {} bytes, the limit is {}", r.message.len(), l.max_message_bytes),
+                format!(
+                    "is {} bytes, the limit is {}",
+                    r.message.len(),
+                    l.max_message_bytes
+                ),
             ));
         }
         if r.max_ads == 0 || r.max_ads > l.max_ads {
-            return Err(CoreError::invalid("max_ads", format!("must be in 1..={}, got {}", l.max_ads, r.max_ads)));
+            return Err(CoreError::invalid(
+                "max_ads",
+                format!("must be in 1..={}, got {}", l.max_ads, r.max_ads),
+            ));
         }
         check_list("bcat", &r.bcat, l.max_list_len, 64)?;
         check_list("badv", &r.badv, l.max_list_len, 256)?;
@@ -167,11 +203,17 @@ impl Engine {
         if let Some(regs) = &r.regs {
             if let Some(g) = regs.gdpr {
                 if g != 0 && g != 1 {
-                    return Err(CoreError::invalid("regs.gdpr", format!("must be 0 or 1, got {g}")));
+                    return Err(CoreError::invalid(
+                        "regs.gdpr",
+                        format!("must be 0 or 1, got {g}"),
+                    ));
                 }
             }
             if regs.coppa != 0 && regs.coppa != 1 {
-                return Err(CoreError::invalid("regs.coppa", format!("must be 0 or 1, got {}", regs.coppa)));
+                return Err(CoreError::invalid(
+                    "regs.coppa",
+                    format!("must be 0 or 1, got {}", regs.coppa),
+                ));
             }
             if regs.gpp.len() > 16 * 1024 {
                 return Err(CoreError::invalid("regs.gpp", "is longer than 16384 bytes"));
@@ -186,7 +228,10 @@ impl Engine {
         let (vector, hits) = self.embedder.embed(message);
         if let Some(v) = &vector {
             self.profiles.update_profile(user, v, &hits, now);
-            let turn = ContextTurn { vector: v.clone().into_boxed_slice(), topics: hits.clone() };
+            let turn = ContextTurn {
+                vector: v.clone().into_boxed_slice(),
+                topics: hits.clone(),
+            };
             self.profiles.push_context(session, user, turn, now);
         }
         Turn { vector, hits }
@@ -198,11 +243,21 @@ impl Engine {
         check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
         check_id("session_id", session_id, self.config.limits.max_id_bytes)?;
         if message.len() > self.config.limits.max_message_bytes {
-            return Err(CoreError::invalid("message", format!("is {} bytes, the limit is {}", message.len(), self.config.limits.max_message_bytes)));
+            return Err(CoreError::invalid(
+                "message",
+                format!(
+                    "is {} bytes, the limit is {}",
+                    message.len(),
+                    self.config.limits.max_message_bytes
+                ),
+            ));
         }
         let user = self.keys.user(user_id);
         let session = self.keys.session(user_id, session_id);
-        Ok(self.ingest_turn(&user, &session, message, now).vector.is_some())
+        Ok(self
+            .ingest_turn(&user, &session, message, now)
+            .vector
+            .is_some())
     }
 
     /// Scores one chat turn.
@@ -236,7 +291,10 @@ impl Engine {
         }
         let mut w = rc.context_weight;
         for t in &context {
-            query.iter_mut().zip(t.vector.iter()).for_each(|(q, x)| *q += w * x);
+            query
+                .iter_mut()
+                .zip(t.vector.iter())
+                .for_each(|(q, x)| *q += w * x);
             add_interest(&t.topics.0, w);
             w *= 0.5;
         }
@@ -247,7 +305,8 @@ impl Engine {
                 let w = rc.profile_weight * mass.min(1.0);
                 query.iter_mut().zip(&pv).for_each(|(q, x)| *q += w * x);
                 let total: f32 = ptopics.iter().map(|t| t.1).sum::<f32>().max(1e-6);
-                let normalized: Vec<(u16, f32)> = ptopics.iter().map(|&(t, x)| (t, x / total)).collect();
+                let normalized: Vec<(u16, f32)> =
+                    ptopics.iter().map(|&(t, x)| (t, x / total)).collect();
                 add_interest(&normalized, w);
                 used_profile = true;
             }
@@ -271,8 +330,10 @@ impl Engine {
         let k = (max_ads * rc.candidates_per_ad).max(rc.min_candidates);
         let blocks = Blocklists::new(&req.bcat, &req.badv);
         let cands = self.catalog.search(&query, k)?;
-        let records: Vec<(Arc<AdRecord>, f32)> =
-            cands.into_iter().filter_map(|(slot, s)| self.catalog.by_slot(slot).map(|a| (a, s))).collect();
+        let records: Vec<(Arc<AdRecord>, f32)> = cands
+            .into_iter()
+            .filter_map(|(slot, s)| self.catalog.by_slot(slot).map(|a| (a, s)))
+            .collect();
         let cap_keys: Vec<u32> = records.iter().map(|(a, _)| a.cap_key).collect();
         let capped = self.profiles.capped(&user, &cap_keys, now);
         let eligible: Vec<(Arc<AdRecord>, f32)> = records
@@ -295,20 +356,31 @@ impl Engine {
         } else {
             wire::Personalization::Contextual
         };
-        response.ads = ranked.iter().map(|r| self.scored_ad(r, &interest, basis)).collect();
+        response.ads = ranked
+            .iter()
+            .map(|r| self.scored_ad(r, &interest, basis))
+            .collect();
         response.set_personalization(basis);
         response.reasons = reasons;
         response.took_us = started.elapsed().as_micros() as u32;
         Ok(response)
     }
 
-    fn scored_ad(&self, r: &Ranked, interest: &[(u16, f32)], basis: wire::Personalization) -> wire::ScoredAd {
+    fn scored_ad(
+        &self,
+        r: &Ranked,
+        interest: &[(u16, f32)],
+        basis: wire::Personalization,
+    ) -> wire::ScoredAd {
         let shared = rank::shared_topics(&self.topics, interest, &r.ad, 3);
         let topics: Vec<wire::Topic> = shared
             .iter()
             .map(|&t| {
                 let topic = self.topics.get(t);
-                wire::Topic { id: topic.id, name: topic.path.clone() }
+                wire::Topic {
+                    id: topic.id,
+                    name: topic.path.clone(),
+                }
             })
             .collect();
         let on_what = match basis {
@@ -321,7 +393,10 @@ impl Engine {
                 r.relevance
             )
         } else {
-            let names: Vec<String> = topics.iter().map(|t| rank::readable_topic(&t.name)).collect();
+            let names: Vec<String> = topics
+                .iter()
+                .map(|t| rank::readable_topic(&t.name))
+                .collect();
             format!(
                 "Shown because {on_what} are about {}, a topic of this ad (relevance {:.2}).",
                 names.join("; "),
@@ -352,17 +427,30 @@ impl Engine {
         check_id(&f("advertiser"), &ad.advertiser, l.max_id_bytes)?;
         let advertiser = normalize_domain(&ad.advertiser);
         if advertiser.is_empty() || advertiser.contains(char::is_whitespace) {
-            return Err(CoreError::invalid(f("advertiser"), format!("must be a domain name, got {:?}", ad.advertiser)));
+            return Err(CoreError::invalid(
+                f("advertiser"),
+                format!("must be a domain name, got {:?}", ad.advertiser),
+            ));
         }
         for (name, value) in [("title", &ad.title), ("text", &ad.text)] {
             if value.len() > l.max_ad_text_bytes {
-                return Err(CoreError::invalid(f(name), format!("is {} bytes, the limit is {}", value.len(), l.max_ad_text_bytes)));
+                return Err(CoreError::invalid(
+                    f(name),
+                    format!(
+                        "is {} bytes, the limit is {}",
+                        value.len(),
+                        l.max_ad_text_bytes
+                    ),
+                ));
             }
         }
         if !ad.bid_cpm.is_finite() || ad.bid_cpm < 0.0 || ad.bid_cpm > l.max_bid_cpm {
             return Err(CoreError::invalid(
                 f("bid_cpm"),
-                format!("must be a finite number in [0, {}], got {}", l.max_bid_cpm, ad.bid_cpm),
+                format!(
+                    "must be a finite number in [0, {}], got {}",
+                    l.max_bid_cpm, ad.bid_cpm
+                ),
             ));
         }
         check_list(&f("categories"), &ad.categories, 64, 64)?;
@@ -373,7 +461,10 @@ impl Engine {
         let mut topic_idx = Vec::with_capacity(ad.topics.len());
         for (j, &t) in ad.topics.iter().enumerate() {
             let idx = self.topics.index_of(t).ok_or_else(|| {
-                CoreError::invalid(format!("ads[{i}].topics[{j}]"), format!("{t} is not a Topics taxonomy v2 id"))
+                CoreError::invalid(
+                    format!("ads[{i}].topics[{j}]"),
+                    format!("{t} is not a Topics taxonomy v2 id"),
+                )
             })?;
             topic_idx.push(idx);
         }
@@ -382,11 +473,18 @@ impl Engine {
             if ad.embedding.len() != self.config.d {
                 return Err(CoreError::invalid(
                     f("embedding"),
-                    format!("has dimension {}, the engine's is {}", ad.embedding.len(), self.config.d),
+                    format!(
+                        "has dimension {}, the engine's is {}",
+                        ad.embedding.len(),
+                        self.config.d
+                    ),
                 ));
             }
             if ad.embedding.iter().any(|x| !x.is_finite()) {
-                return Err(CoreError::invalid(f("embedding"), "contains a non-finite value"));
+                return Err(CoreError::invalid(
+                    f("embedding"),
+                    "contains a non-finite value",
+                ));
             }
             let mut v = ad.embedding.clone();
             if normalize(&mut v) <= 1e-12 {
@@ -404,7 +502,11 @@ impl Engine {
             advertiser,
             title: ad.title,
             text: ad.text,
-            categories: ad.categories.iter().map(|c| c.trim().to_ascii_uppercase()).collect(),
+            categories: ad
+                .categories
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect(),
             topics: ad.topics,
             topic_idx,
             bid_cpm: ad.bid_cpm,
@@ -421,7 +523,10 @@ impl Engine {
         let mut seen = std::collections::HashSet::new();
         for (i, ad) in ads.into_iter().enumerate() {
             if !seen.insert(ad.ad_id.clone()) {
-                return Err(CoreError::invalid(format!("ads[{i}].ad_id"), format!("{:?} appears twice in the batch", ad.ad_id)));
+                return Err(CoreError::invalid(
+                    format!("ads[{i}].ad_id"),
+                    format!("{:?} appears twice in the batch", ad.ad_id),
+                ));
             }
             records.push(self.ad_record(i, ad)?);
         }
@@ -435,7 +540,10 @@ impl Engine {
         for (i, id) in ad_ids.iter().enumerate() {
             check_id(&format!("ad_ids[{i}]"), id, self.config.limits.max_id_bytes)?;
             if self.catalog.get(id).is_none() {
-                return Err(CoreError::not_found(format!("ad_ids[{i}]"), format!("no ad {id:?} in the catalog")));
+                return Err(CoreError::not_found(
+                    format!("ad_ids[{i}]"),
+                    format!("no ad {id:?} in the catalog"),
+                ));
             }
         }
         self.catalog.delete(ad_ids)
@@ -443,7 +551,9 @@ impl Engine {
 
     pub fn get_ad(&self, ad_id: &str) -> Result<wire::Ad> {
         check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
-        let r = self.catalog.get(ad_id).ok_or_else(|| CoreError::not_found("ad_id", format!("no ad {ad_id:?} in the catalog")))?;
+        let r = self.catalog.get(ad_id).ok_or_else(|| {
+            CoreError::not_found("ad_id", format!("no ad {ad_id:?} in the catalog"))
+        })?;
         Ok(wire::Ad {
             ad_id: r.ad_id.clone(),
             advertiser: r.advertiser.clone(),
@@ -479,29 +589,70 @@ mod tests {
     use super::*;
 
     fn engine() -> Engine {
-        let cfg = EngineConfig { secret: b"0123456789abcdef-test".to_vec(), ..Default::default() };
-        Engine::new(cfg, TermWeights::from_zipf([("the", 7.7), ("for", 7.2), ("my", 6.9), ("a", 7.4)])).unwrap()
+        let cfg = EngineConfig {
+            secret: b"0123456789abcdef-test".to_vec(),
+            ..Default::default()
+        };
+        Engine::new(
+            cfg,
+            TermWeights::from_zipf([("the", 7.7), ("for", 7.2), ("my", 6.9), ("a", 7.4)]),
+        )
+        .unwrap()
     }
 
     fn ad(id: &str, adv: &str, text: &str, topics: &[u32]) -> wire::Ad {
-        wire::Ad { ad_id: id.into(), advertiser: adv.into(), title: text.into(), bid_cpm: 2.0, topics: topics.to_vec(), ..Default::default() }
+        wire::Ad {
+            ad_id: id.into(),
+            advertiser: adv.into(),
+            title: text.into(),
+            bid_cpm: 2.0,
+            topics: topics.to_vec(),
+            ..Default::default()
+        }
     }
 
     fn req(user: &str, msg: &str) -> wire::ScoreRequest {
-        wire::ScoreRequest { user_id: user.into(), session_id: "s".into(), message: msg.into(), max_ads: 3, ..Default::default() }
+        wire::ScoreRequest {
+            user_id: user.into(),
+            session_id: "s".into(),
+            message: msg.into(),
+            max_ads: 3,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn a_turn_finds_the_matching_ad_and_explains_it() {
         let e = engine();
         e.upsert_ads(vec![
-            ad("fly", "sky.example", "cheap flights and airline tickets", &[]),
-            ad("run", "shoe.example", "running shoes for your marathon", &[]),
+            ad(
+                "fly",
+                "sky.example",
+                "cheap flights and airline tickets",
+                &[],
+            ),
+            ad(
+                "run",
+                "shoe.example",
+                "running shoes for your marathon",
+                &[],
+            ),
         ])
         .unwrap();
-        let r = e.score(&req("u1", "I am training for a marathon, my running shoes are worn"), 0.0).unwrap();
+        let r = e
+            .score(
+                &req(
+                    "u1",
+                    "I am training for a marathon, my running shoes are worn",
+                ),
+                0.0,
+            )
+            .unwrap();
         assert_eq!(r.ads[0].ad_id, "run");
-        assert!(r.ads.iter().all(|a| a.ad_id != "fly" || a.relevance < r.ads[0].relevance));
+        assert!(r
+            .ads
+            .iter()
+            .all(|a| a.ad_id != "fly" || a.relevance < r.ads[0].relevance));
         assert!(!r.ads[0].explanation.is_empty());
         assert!(r.profile_updated);
     }
@@ -514,10 +665,15 @@ mod tests {
         assert_eq!(e.score(&r, 0.0).unwrap_err().field(), Some("max_ads"));
         let mut bad = ad("x", "a.example", "text", &[]);
         bad.bid_cpm = f64::NAN;
-        let err = e.upsert_ads(vec![ad("ok", "a.example", "fine", &[]), bad]).unwrap_err();
+        let err = e
+            .upsert_ads(vec![ad("ok", "a.example", "fine", &[]), bad])
+            .unwrap_err();
         assert_eq!(err.field(), Some("ads[1].bid_cpm"));
         assert_eq!(e.catalog.len(), 0, "a bad batch stores nothing");
-        assert_eq!(e.get_ad("nope").unwrap_err(), CoreError::not_found("ad_id", "no ad \"nope\" in the catalog"));
+        assert_eq!(
+            e.get_ad("nope").unwrap_err(),
+            CoreError::not_found("ad_id", "no ad \"nope\" in the catalog")
+        );
     }
 
     #[test]

@@ -16,14 +16,22 @@ pub enum CoreError {
 
 impl CoreError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        CoreError::InvalidArgument { field: field.into(), message: message.into() }
+        CoreError::InvalidArgument {
+            field: field.into(),
+            message: message.into(),
+        }
     }
     pub fn not_found(field: impl Into<String>, message: impl Into<String>) -> Self {
-        CoreError::NotFound { field: field.into(), message: message.into() }
+        CoreError::NotFound {
+            field: field.into(),
+            message: message.into(),
+        }
     }
     pub fn field(&self) -> Option<&str> {
         match self {
-            CoreError::InvalidArgument { field, .. } | CoreError::NotFound { field, .. } => Some(field),
+            CoreError::InvalidArgument { field, .. } | CoreError::NotFound { field, .. } => {
+                Some(field)
+            }
             CoreError::Internal(_) => None,
         }
     }
@@ -32,7 +40,8 @@ impl CoreError {
 impl fmt::Display for CoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CoreError::InvalidArgument { field, message } | CoreError::NotFound { field, message } => {
+            CoreError::InvalidArgument { field, message }
+            | CoreError::NotFound { field, message } => {
                 write!(f, "{field}: {message}")
             }
             CoreError::Internal(m) => write!(f, "internal error: {m}"),

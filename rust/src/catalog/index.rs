@@ -31,22 +31,46 @@ pub struct AnnIndex {
 
 impl AnnIndex {
     /// Builds an index with `factory` (e.g. `IDMap2,HNSW32`) from row-major vectors.
-    pub fn build(d: usize, factory: &str, ef_search: usize, vectors: &[f32], ids: &[u32], boundary: u32) -> Result<Self> {
-        let mut index = index_factory(d as u32, factory, MetricType::InnerProduct)
-            .map_err(|e| CoreError::invalid("index_factory", format!("FAISS rejected {factory:?}: {e}")))?;
+    pub fn build(
+        d: usize,
+        factory: &str,
+        ef_search: usize,
+        vectors: &[f32],
+        ids: &[u32],
+        boundary: u32,
+    ) -> Result<Self> {
+        let mut index =
+            index_factory(d as u32, factory, MetricType::InnerProduct).map_err(|e| {
+                CoreError::invalid("index_factory", format!("FAISS rejected {factory:?}: {e}"))
+            })?;
         add(&mut index, vectors, ids)?;
-        let mut this = AnnIndex { index, factory: factory.to_owned(), ntotal: ids.len(), boundary };
+        let mut this = AnnIndex {
+            index,
+            factory: factory.to_owned(),
+            ntotal: ids.len(),
+            boundary,
+        };
         this.set_ef_search(ef_search)?;
         Ok(this)
     }
 
     /// A copy of this index with `vectors` added (the cheap way to absorb new ads).
-    pub fn with_added(&self, vectors: &[f32], ids: &[u32], boundary: u32, ef_search: usize) -> Result<Self> {
+    pub fn with_added(
+        &self,
+        vectors: &[f32],
+        ids: &[u32],
+        boundary: u32,
+        ef_search: usize,
+    ) -> Result<Self> {
         use faiss::index::TryClone;
         let mut index = self.index.try_clone()?;
         add(&mut index, vectors, ids)?;
-        let mut this =
-            AnnIndex { index, factory: self.factory.clone(), ntotal: self.ntotal + ids.len(), boundary };
+        let mut this = AnnIndex {
+            index,
+            factory: self.factory.clone(),
+            ntotal: self.ntotal + ids.len(),
+            boundary,
+        };
         this.set_ef_search(ef_search)?;
         Ok(this)
     }
@@ -86,9 +110,16 @@ impl AnnIndex {
             )
         };
         if rc != 0 {
-            return Err(CoreError::Internal(format!("faiss search failed with code {rc}")));
+            return Err(CoreError::Internal(format!(
+                "faiss search failed with code {rc}"
+            )));
         }
-        out.extend(labels.iter().zip(&dist).filter_map(|(l, &s)| l.get().map(|id| (id as u32, s))));
+        out.extend(
+            labels
+                .iter()
+                .zip(&dist)
+                .filter_map(|(l, &s)| l.get().map(|id| (id as u32, s))),
+        );
         Ok(())
     }
 }
@@ -116,16 +147,26 @@ mod tests {
 
     #[test]
     fn flat_and_hnsw_find_the_nearest() {
-        let vecs: Vec<f32> = [unit(&[1.0, 0.0, 0.0, 0.1]), unit(&[0.0, 1.0, 0.0, 0.1]), unit(&[0.0, 0.0, 1.0, 0.1])].concat();
+        let vecs: Vec<f32> = [
+            unit(&[1.0, 0.0, 0.0, 0.1]),
+            unit(&[0.0, 1.0, 0.0, 0.1]),
+            unit(&[0.0, 0.0, 1.0, 0.1]),
+        ]
+        .concat();
         for factory in ["IDMap2,Flat", "IDMap2,HNSW32"] {
             let idx = AnnIndex::build(4, factory, 16, &vecs, &[10, 20, 30], 31).unwrap();
             let mut out = Vec::new();
-            idx.search(&unit(&[0.1, 1.0, 0.0, 0.0]), 5, &mut out).unwrap();
+            idx.search(&unit(&[0.1, 1.0, 0.0, 0.0]), 5, &mut out)
+                .unwrap();
             assert_eq!(out.len(), 3, "{factory}");
             assert_eq!(out[0].0, 20, "{factory}");
-            let bigger = idx.with_added(&unit(&[0.0, 1.0, 0.05, 0.0]), &[40], 41, 16).unwrap();
+            let bigger = idx
+                .with_added(&unit(&[0.0, 1.0, 0.05, 0.0]), &[40], 41, 16)
+                .unwrap();
             out.clear();
-            bigger.search(&unit(&[0.0, 1.0, 0.05, 0.0]), 1, &mut out).unwrap();
+            bigger
+                .search(&unit(&[0.0, 1.0, 0.05, 0.0]), 1, &mut out)
+                .unwrap();
             assert_eq!(out[0].0, 40);
             assert_eq!(idx.ntotal, 3, "the original is untouched");
         }
@@ -133,7 +174,9 @@ mod tests {
 
     #[test]
     fn bad_factory_names_the_setting() {
-        let err = AnnIndex::build(4, "NoSuchIndex", 16, &[], &[], 0).err().unwrap();
+        let err = AnnIndex::build(4, "NoSuchIndex", 16, &[], &[], 0)
+            .err()
+            .unwrap();
         assert_eq!(err.field(), Some("index_factory"));
     }
 }

@@ -204,7 +204,8 @@ impl Catalog {
         let indexed = main.as_ref().map_or(0, |m| m.ntotal);
         let fresh = self.fresh.read().slots.len();
         let dead = self.dead_in_main.load(Ordering::Relaxed);
-        let too_dead = indexed > 1000 && dead as f64 > self.config.max_dead_fraction * indexed as f64;
+        let too_dead =
+            indexed > 1000 && dead as f64 > self.config.max_dead_fraction * indexed as f64;
         if fresh >= self.fold_threshold(indexed) || too_dead {
             self.fold(too_dead)?;
         }
@@ -215,7 +216,9 @@ impl Catalog {
     /// ad; otherwise the fresh ads are added to a clone of the current index.
     /// Concurrent callers skip: one fold at a time is enough.
     pub fn fold(&self, full: bool) -> Result<()> {
-        let Some(_f) = self.fold.try_lock() else { return Ok(()) };
+        let Some(_f) = self.fold.try_lock() else {
+            return Ok(());
+        };
         let main = self.main.load_full();
         let (boundary, slots, vectors) = {
             // Hold the write lock only to take a consistent cut: every slot
@@ -238,14 +241,22 @@ impl Catalog {
         let rebuild = full || main.as_ref().is_none_or(|m| m.factory != factory);
         index::set_faiss_threads(self.config.build_threads);
         let next = if rebuild {
-            let (mut all_slots, mut all_vecs) = (Vec::with_capacity(live), Vec::with_capacity(live * self.d));
+            let (mut all_slots, mut all_vecs) =
+                (Vec::with_capacity(live), Vec::with_capacity(live * self.d));
             for r in self.ads.iter() {
                 if *r.key() < boundary {
                     all_slots.push(*r.key());
                     all_vecs.extend_from_slice(&r.embedding);
                 }
             }
-            AnnIndex::build(self.d, &factory, self.config.ef_search, &all_vecs, &all_slots, boundary)
+            AnnIndex::build(
+                self.d,
+                &factory,
+                self.config.ef_search,
+                &all_vecs,
+                &all_slots,
+                boundary,
+            )
         } else {
             let m = main.as_ref().expect("checked above");
             m.with_added(&vectors, &slots, boundary, self.config.ef_search)
@@ -257,11 +268,14 @@ impl Catalog {
             self.dead_in_main.store(0, Ordering::Relaxed);
         }
         let mut fresh = self.fresh.write();
-        let keep: Vec<usize> = (0..fresh.slots.len()).filter(|&i| fresh.slots[i] >= boundary).collect();
+        let keep: Vec<usize> = (0..fresh.slots.len())
+            .filter(|&i| fresh.slots[i] >= boundary)
+            .collect();
         let mut f2 = Fresh::default();
         for i in keep {
             f2.slots.push(fresh.slots[i]);
-            f2.vectors.extend_from_slice(&fresh.vectors[i * self.d..(i + 1) * self.d]);
+            f2.vectors
+                .extend_from_slice(&fresh.vectors[i * self.d..(i + 1) * self.d]);
         }
         *fresh = f2;
         self.rebuilds.fetch_add(1, Ordering::Relaxed);
@@ -301,7 +315,9 @@ impl Catalog {
             indexed: main.as_ref().map_or(0, |m| m.ntotal),
             fresh: self.fresh.read().slots.len(),
             rebuilds: self.rebuilds.load(Ordering::Relaxed),
-            factory: main.as_ref().map_or_else(|| "none".into(), |m| m.factory.clone()),
+            factory: main
+                .as_ref()
+                .map_or_else(|| "none".into(), |m| m.factory.clone()),
         }
     }
 
@@ -339,14 +355,23 @@ mod tests {
     }
 
     fn small() -> CatalogConfig {
-        CatalogConfig { fresh_min: 4, fresh_max: 4, auto_exact_below: 10, ..Default::default() }
+        CatalogConfig {
+            fresh_min: 4,
+            fresh_max: 4,
+            auto_exact_below: 10,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn upsert_replace_delete_are_seen_by_search() {
         let c = Catalog::new(2, small());
-        c.upsert(vec![rec("a", &[1.0, 0.0]), rec("b", &[0.0, 1.0])]).unwrap();
-        assert_eq!(c.search(&[1.0, 0.0], 1).unwrap()[0].0, c.ids.get("a").map(|s| *s).unwrap());
+        c.upsert(vec![rec("a", &[1.0, 0.0]), rec("b", &[0.0, 1.0])])
+            .unwrap();
+        assert_eq!(
+            c.search(&[1.0, 0.0], 1).unwrap()[0].0,
+            c.ids.get("a").map(|s| *s).unwrap()
+        );
         // Replacing "a" moves it; the old slot never comes back.
         c.upsert(vec![rec("a", &[0.0, 1.0])]).unwrap();
         let hits = c.search(&[1.0, 0.0], 10).unwrap();
@@ -362,7 +387,8 @@ mod tests {
         let c = Catalog::new(3, small());
         for i in 0..40 {
             let x = i as f32;
-            c.upsert(vec![rec(&format!("ad{i}"), &[x.cos(), x.sin(), 0.3])]).unwrap();
+            c.upsert(vec![rec(&format!("ad{i}"), &[x.cos(), x.sin(), 0.3])])
+                .unwrap();
         }
         let s = c.stats();
         assert!(s.rebuilds > 0 && s.indexed > 0, "{s:?}");
@@ -378,12 +404,18 @@ mod tests {
     #[test]
     fn searches_run_while_writers_write() {
         let c = Arc::new(Catalog::new(3, small()));
-        c.upsert((0..50).map(|i| rec(&format!("ad{i}"), &[1.0, i as f32, 0.5])).collect()).unwrap();
+        c.upsert(
+            (0..50)
+                .map(|i| rec(&format!("ad{i}"), &[1.0, i as f32, 0.5]))
+                .collect(),
+        )
+        .unwrap();
         let writer = {
             let c = c.clone();
             std::thread::spawn(move || {
                 for i in 0..300 {
-                    c.upsert(vec![rec(&format!("w{i}"), &[i as f32, 1.0, 0.5])]).unwrap();
+                    c.upsert(vec![rec(&format!("w{i}"), &[i as f32, 1.0, 0.5])])
+                        .unwrap();
                     if i % 3 == 0 {
                         c.delete(&[format!("w{}", i / 2)]).unwrap();
                     }

@@ -19,6 +19,9 @@ use crate::text::embed::TopicHits;
 /// Opaque key of a user (or of a user's session).
 pub type Key = [u8; 16];
 
+/// A decayed interest vector and its topic weights (topic index, weight).
+pub type ProfileView = (Vec<f32>, Vec<(u16, f32)>);
+
 /// How many topic weights a profile keeps for explanations.
 pub const PROFILE_TOPICS: usize = 8;
 
@@ -56,7 +59,9 @@ pub struct KeyHasher {
 
 impl KeyHasher {
     pub fn new(secret: &[u8]) -> Self {
-        Self { mac: Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length") }
+        Self {
+            mac: Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length"),
+        }
     }
     fn digest(&self, parts: &[&[u8]]) -> Key {
         let mut m = self.mac.clone();
@@ -152,14 +157,21 @@ impl InterestProfile {
     }
 
     fn cap_count(&self, ad: u32, now: f64, window: f64) -> u32 {
-        self.caps.iter().find(|c| c.ad == ad && now - c.since < window).map_or(0, |c| c.count)
+        self.caps
+            .iter()
+            .find(|c| c.ad == ad && now - c.since < window)
+            .map_or(0, |c| c.count)
     }
 
     fn record_impression(&mut self, ad: u32, now: f64, window: f64) {
         self.caps.retain(|c| now - c.since < window);
         match self.caps.iter_mut().find(|c| c.ad == ad) {
             Some(c) => c.count += 1,
-            None => self.caps.push(FreqCap { ad, count: 1, since: now }),
+            None => self.caps.push(FreqCap {
+                ad,
+                count: 1,
+                since: now,
+            }),
         }
     }
 }
@@ -189,7 +201,12 @@ pub struct ProfileStore {
 
 impl ProfileStore {
     pub fn new(d: usize, config: ProfileConfig) -> Self {
-        Self { config, d, profiles: DashMap::new(), sessions: DashMap::new() }
+        Self {
+            config,
+            d,
+            profiles: DashMap::new(),
+            sessions: DashMap::new(),
+        }
     }
 
     pub fn update_profile(&self, user: &Key, x: &[f32], hits: &TopicHits, now: f64) {
@@ -205,9 +222,11 @@ impl ProfileStore {
     }
 
     /// Decayed profile vector and topics, without cloning the whole profile.
-    pub fn profile_view(&self, user: &Key, now: f64) -> Option<(Vec<f32>, Vec<(u16, f32)>)> {
+    pub fn profile_view(&self, user: &Key, now: f64) -> Option<ProfileView> {
         let hl = self.config.half_life_s;
-        self.profiles.get(user).map(|p| (p.vector_at(now, hl), p.topics_at(now, hl)))
+        self.profiles
+            .get(user)
+            .map(|p| (p.vector_at(now, hl), p.topics_at(now, hl)))
     }
 
     pub fn push_context(&self, session: &Key, owner: &Key, turn: ContextTurn, now: f64) {
@@ -221,7 +240,9 @@ impl ProfileStore {
     /// The session's remembered turns, most recent first (expired sessions are empty).
     pub fn context(&self, session: &Key, now: f64) -> Vec<ContextTurn> {
         match self.sessions.get(session) {
-            Some(s) if now - s.last_seen <= self.config.session_ttl_s => s.turns.iter().cloned().collect(),
+            Some(s) if now - s.last_seen <= self.config.session_ttl_s => {
+                s.turns.iter().cloned().collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -230,9 +251,10 @@ impl ProfileStore {
     pub fn capped(&self, user: &Key, ads: &[u32], now: f64) -> Vec<bool> {
         let cap = self.config.freq_cap;
         match self.profiles.get(user) {
-            Some(p) if cap > 0 => {
-                ads.iter().map(|&a| p.cap_count(a, now, self.config.freq_cap_window_s) >= cap).collect()
-            }
+            Some(p) if cap > 0 => ads
+                .iter()
+                .map(|&a| p.cap_count(a, now, self.config.freq_cap_window_s) >= cap)
+                .collect(),
             _ => vec![false; ads.len()],
         }
     }
@@ -291,12 +313,21 @@ mod tests {
 
     #[test]
     fn half_life_halves_old_interest() {
-        let store = ProfileStore::new(2, ProfileConfig { half_life_s: 10.0, ..Default::default() });
+        let store = ProfileStore::new(
+            2,
+            ProfileConfig {
+                half_life_s: 10.0,
+                ..Default::default()
+            },
+        );
         let k = [1u8; 16];
         store.update_profile(&k, &[1.0, 0.0], &TopicHits::default(), 0.0);
         store.update_profile(&k, &[0.0, 1.0], &TopicHits::default(), 10.0);
         let (v, _) = store.profile_view(&k, 10.0).unwrap();
-        assert!((v[0] - 0.5).abs() < 1e-3 && (v[1] - 1.0).abs() < 1e-3, "{v:?}");
+        assert!(
+            (v[0] - 0.5).abs() < 1e-3 && (v[1] - 1.0).abs() < 1e-3,
+            "{v:?}"
+        );
         let (v, _) = store.profile_view(&k, 20.0).unwrap();
         assert!((v[1] - 0.5).abs() < 1e-3);
     }
@@ -315,7 +346,14 @@ mod tests {
 
     #[test]
     fn frequency_cap_counts_within_window() {
-        let store = ProfileStore::new(1, ProfileConfig { freq_cap: 2, freq_cap_window_s: 100.0, ..Default::default() });
+        let store = ProfileStore::new(
+            1,
+            ProfileConfig {
+                freq_cap: 2,
+                freq_cap_window_s: 100.0,
+                ..Default::default()
+            },
+        );
         let k = [3u8; 16];
         store.update_profile(&k, &[1.0], &TopicHits::default(), 0.0);
         store.record_impressions(&k, &[7, 8], 0.0);
@@ -327,21 +365,40 @@ mod tests {
 
     #[test]
     fn sessions_keep_last_turns_and_expire() {
-        let store = ProfileStore::new(1, ProfileConfig { session_turns: 2, session_ttl_s: 5.0, ..Default::default() });
+        let store = ProfileStore::new(
+            1,
+            ProfileConfig {
+                session_turns: 2,
+                session_ttl_s: 5.0,
+                ..Default::default()
+            },
+        );
         let s = [4u8; 16];
         for i in 0..3 {
-            let t = ContextTurn { vector: vec![i as f32].into(), topics: TopicHits::default() };
+            let t = ContextTurn {
+                vector: vec![i as f32].into(),
+                topics: TopicHits::default(),
+            };
             store.push_context(&s, &[9u8; 16], t, i as f64);
         }
         let ctx = store.context(&s, 3.0);
-        assert_eq!(ctx.iter().map(|t| t.vector[0]).collect::<Vec<_>>(), [2.0, 1.0]);
+        assert_eq!(
+            ctx.iter().map(|t| t.vector[0]).collect::<Vec<_>>(),
+            [2.0, 1.0]
+        );
         assert!(store.context(&s, 100.0).is_empty());
         assert_eq!(store.sweep(100.0), 1);
     }
 
     #[test]
     fn concurrent_updates_are_not_lost() {
-        let store = std::sync::Arc::new(ProfileStore::new(1, ProfileConfig { half_life_s: 1e12, ..Default::default() }));
+        let store = std::sync::Arc::new(ProfileStore::new(
+            1,
+            ProfileConfig {
+                half_life_s: 1e12,
+                ..Default::default()
+            },
+        ));
         let k = [5u8; 16];
         let handles: Vec<_> = (0..4)
             .map(|_| {

@@ -28,15 +28,30 @@ create_exception!(
     PyValueError,
     "A caller-supplied value is malformed or out of range; `.field` names it."
 );
-create_exception!(chatads._core, NotFoundError, PyLookupError, "The named ad (or other thing) does not exist; `.field` names it.");
-create_exception!(chatads._core, EngineError, PyRuntimeError, "An unexpected failure inside the engine (a bug, or FAISS).");
+create_exception!(
+    chatads._core,
+    NotFoundError,
+    PyLookupError,
+    "The named ad (or other thing) does not exist; `.field` names it."
+);
+create_exception!(
+    chatads._core,
+    EngineError,
+    PyRuntimeError,
+    "An unexpected failure inside the engine (a bug, or FAISS)."
+);
 
 impl From<CoreError> for PyErr {
     fn from(e: CoreError) -> PyErr {
         Python::attach(|py| {
             let (err, field) = match &e {
-                CoreError::InvalidArgument { field, .. } => (InvalidArgumentError::new_err(e.to_string()), Some(field.clone())),
-                CoreError::NotFound { field, .. } => (NotFoundError::new_err(e.to_string()), Some(field.clone())),
+                CoreError::InvalidArgument { field, .. } => (
+                    InvalidArgumentError::new_err(e.to_string()),
+                    Some(field.clone()),
+                ),
+                CoreError::NotFound { field, .. } => {
+                    (NotFoundError::new_err(e.to_string()), Some(field.clone()))
+                }
                 CoreError::Internal(_) => (EngineError::new_err(e.to_string()), None),
             };
             // Best effort: the message already names the field.
@@ -62,11 +77,16 @@ fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, CoreError> + Send)
 }
 
 fn now_or(now: Option<f64>) -> f64 {
-    now.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()))
+    now.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    })
 }
 
 fn decode<M: Message + Default>(what: &str, bytes: &[u8]) -> Result<M, CoreError> {
-    M::decode(bytes).map_err(|e| CoreError::invalid(what, format!("not a valid {what} message: {e}")))
+    M::decode(bytes)
+        .map_err(|e| CoreError::invalid(what, format!("not a valid {what} message: {e}")))
 }
 
 fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
@@ -85,15 +105,29 @@ fn hash_texts<'py>(
     alternate_sign: bool,
     norm: Option<&str>,
     lowercase: bool,
-) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i32>>, Bound<'py, PyArray1<f64>>)> {
-    let cfg = HashingConfig { n_features, ngram_range, alternate_sign, lowercase, norm: parse_norm(norm)? };
+) -> PyResult<(
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<i32>>,
+    Bound<'py, PyArray1<f64>>,
+)> {
+    let cfg = HashingConfig {
+        n_features,
+        ngram_range,
+        alternate_sign,
+        lowercase,
+        norm: parse_norm(norm)?,
+    };
     cfg.validate()?;
     let (indptr, indices, data) = run(py, || {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         Ok(hash_documents(&refs, &cfg))
     })?;
     let indices: Vec<i32> = indices.into_iter().map(|i| i as i32).collect();
-    Ok((PyArray1::from_vec(py, indptr), PyArray1::from_vec(py, indices), PyArray1::from_vec(py, data)))
+    Ok((
+        PyArray1::from_vec(py, indptr),
+        PyArray1::from_vec(py, indices),
+        PyArray1::from_vec(py, data),
+    ))
 }
 
 /// Python-compatible tokens of one text (sklearn's default analyzer).
@@ -144,7 +178,10 @@ impl PyScoreResult {
     fn __repr__(&self, py: Python<'_>) -> String {
         let ids: Vec<String> = self.ads.iter().map(|a| a.get().ad_id.clone()).collect();
         let _ = py;
-        format!("ScoreResult(personalization={:?}, ads={:?}, reasons={:?})", self.personalization, ids, self.reasons)
+        format!(
+            "ScoreResult(personalization={:?}, ads={:?}, reasons={:?})",
+            self.personalization, ids, self.reasons
+        )
     }
     fn __len__(&self) -> usize {
         self.ads.len()
@@ -184,7 +221,11 @@ fn to_py_result(py: Python<'_>, r: wire::ScoreResponse) -> PyResult<PyScoreResul
     })
 }
 
-fn opt<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str, field: &str) -> PyResult<Option<T>> {
+fn opt<'py, T: FromPyObjectOwned<'py>>(
+    d: &Bound<'py, PyDict>,
+    key: &str,
+    field: &str,
+) -> PyResult<Option<T>> {
     match d.get_item(key)? {
         None => Ok(None),
         Some(v) if v.is_none() => Ok(None),
@@ -200,11 +241,25 @@ fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
         .cast::<PyDict>()
         .map_err(|_| PyErr::from(CoreError::invalid(format!("ads[{i}]"), "must be a dict")))?;
     let f = |k: &str| format!("ads[{i}].{k}");
-    let known = ["ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags"];
+    let known = [
+        "ad_id",
+        "advertiser",
+        "title",
+        "text",
+        "categories",
+        "topics",
+        "bid_cpm",
+        "embedding",
+        "tags",
+    ];
     for key in d.keys() {
         let k: String = key.extract().unwrap_or_default();
         if !known.contains(&k.as_str()) {
-            return Err(CoreError::invalid(format!("ads[{i}]"), format!("unknown field {k:?}; known: {}", known.join(", "))).into());
+            return Err(CoreError::invalid(
+                format!("ads[{i}]"),
+                format!("unknown field {k:?}; known: {}", known.join(", ")),
+            )
+            .into());
         }
     }
     Ok(wire::Ad {
@@ -221,7 +276,11 @@ fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
     })
 }
 
-fn ad_to_dict<'py>(py: Python<'py>, ad: wire::Ad, caller_embedding: bool) -> PyResult<Bound<'py, PyDict>> {
+fn ad_to_dict<'py>(
+    py: Python<'py>,
+    ad: wire::Ad,
+    caller_embedding: bool,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("ad_id", ad.ad_id)?;
     d.set_item("advertiser", ad.advertiser)?;
@@ -277,25 +336,50 @@ impl PyEngine {
         let config = EngineConfig {
             d,
             seed,
-            hashing: HashingConfig { n_features, ngram_range, ..Default::default() },
-            profile: ProfileConfig { half_life_s, session_turns, session_ttl_s, freq_cap, freq_cap_window_s },
-            catalog: CatalogConfig { index_factory, ef_search, auto_exact_below, ..Default::default() },
+            hashing: HashingConfig {
+                n_features,
+                ngram_range,
+                ..Default::default()
+            },
+            profile: ProfileConfig {
+                half_life_s,
+                session_turns,
+                session_ttl_s,
+                freq_cap,
+                freq_cap_window_s,
+            },
+            catalog: CatalogConfig {
+                index_factory,
+                ef_search,
+                auto_exact_below,
+                ..Default::default()
+            },
             rank: RankConfig {
-                pctr: PctrCurve { floor: pctr.0, max: pctr.1, slope: pctr.2, midpoint: pctr.3 },
+                pctr: PctrCurve {
+                    floor: pctr.0,
+                    max: pctr.1,
+                    slope: pctr.2,
+                    midpoint: pctr.3,
+                },
                 min_relevance,
                 max_per_advertiser,
                 profile_weight,
                 context_weight,
                 ..Default::default()
             },
-            limits: Limits { max_message_bytes, ..Default::default() },
+            limits: Limits {
+                max_message_bytes,
+                ..Default::default()
+            },
             secret,
         };
         let engine = run(py, move || {
             let weights = TermWeights::from_zipf(word_zipf.iter().map(|(w, z)| (w.as_str(), *z)));
             Engine::new(config, weights)
         })?;
-        Ok(Self { inner: Arc::new(engine) })
+        Ok(Self {
+            inner: Arc::new(engine),
+        })
     }
 
     #[getter]
@@ -323,7 +407,16 @@ impl PyEngine {
         request_id: String,
         now: Option<f64>,
     ) -> PyResult<PyScoreResult> {
-        let req = wire::ScoreRequest { request_id, user_id, session_id, message, max_ads, bcat, badv, ..Default::default() };
+        let req = wire::ScoreRequest {
+            request_id,
+            user_id,
+            session_id,
+            message,
+            max_ads,
+            bcat,
+            badv,
+            ..Default::default()
+        };
         let engine = self.inner.clone();
         let resp = run(py, move || engine.score(&req, now_or(now)))?;
         to_py_result(py, resp)
@@ -331,7 +424,12 @@ impl PyEngine {
 
     /// `ScoreRequest` bytes in, `ScoreResponse` bytes out (the gRPC path).
     #[pyo3(signature = (request, *, now = None))]
-    fn score_pb<'py>(&self, py: Python<'py>, request: &[u8], now: Option<f64>) -> PyResult<Bound<'py, PyBytes>> {
+    fn score_pb<'py>(
+        &self,
+        py: Python<'py>,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
         let out = run(py, move || {
             let req: wire::ScoreRequest = decode("ScoreRequest", request)?;
@@ -342,11 +440,18 @@ impl PyEngine {
 
     /// `ChatTurn` bytes in, `ScoreResponse` bytes out (one turn of a Chat stream).
     #[pyo3(signature = (turn, *, now = None))]
-    fn chat_turn_pb<'py>(&self, py: Python<'py>, turn: &[u8], now: Option<f64>) -> PyResult<Bound<'py, PyBytes>> {
+    fn chat_turn_pb<'py>(
+        &self,
+        py: Python<'py>,
+        turn: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
         let out = run(py, move || {
             let t: wire::ChatTurn = decode("ChatTurn", turn)?;
-            let req = t.request.ok_or_else(|| CoreError::invalid("request", "is required"))?;
+            let req = t
+                .request
+                .ok_or_else(|| CoreError::invalid("request", "is required"))?;
             Ok(engine.score(&req, now_or(now))?.encode_to_vec())
         })?;
         Ok(PyBytes::new(py, &out))
@@ -354,15 +459,30 @@ impl PyEngine {
 
     /// Adds a turn to the profile and session without scoring.
     #[pyo3(signature = (user_id, session_id, message, *, now = None))]
-    fn ingest(&self, py: Python<'_>, user_id: String, session_id: String, message: String, now: Option<f64>) -> PyResult<bool> {
+    fn ingest(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        session_id: String,
+        message: String,
+        now: Option<f64>,
+    ) -> PyResult<bool> {
         let engine = self.inner.clone();
-        run(py, move || engine.ingest(&user_id, &session_id, &message, now_or(now)))
+        run(py, move || {
+            engine.ingest(&user_id, &session_id, &message, now_or(now))
+        })
     }
 
     /// Inserts or replaces ads given as dicts; all or nothing.
     fn upsert_ads(&self, py: Python<'_>, ads: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let list = ads.cast::<PyList>().map_err(|_| PyErr::from(CoreError::invalid("ads", "must be a list of dicts")))?;
-        let parsed = list.iter().enumerate().map(|(i, a)| ad_from_dict(i, &a)).collect::<PyResult<Vec<_>>>()?;
+        let list = ads
+            .cast::<PyList>()
+            .map_err(|_| PyErr::from(CoreError::invalid("ads", "must be a list of dicts")))?;
+        let parsed = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ad_from_dict(i, &a))
+            .collect::<PyResult<Vec<_>>>()?;
         let engine = self.inner.clone();
         run(py, move || engine.upsert_ads(parsed))
     }
@@ -372,7 +492,11 @@ impl PyEngine {
         let out = run(py, move || {
             let req: wire::UpsertAdsRequest = decode("UpsertAdsRequest", request)?;
             let n = engine.upsert_ads(req.ads)?;
-            Ok(wire::UpsertAdsResponse { upserted: n as u32, catalog_size: engine.catalog.len() as u64 }.encode_to_vec())
+            Ok(wire::UpsertAdsResponse {
+                upserted: n as u32,
+                catalog_size: engine.catalog.len() as u64,
+            }
+            .encode_to_vec())
         })?;
         Ok(PyBytes::new(py, &out))
     }
@@ -388,7 +512,11 @@ impl PyEngine {
         let out = run(py, move || {
             let req: wire::DeleteAdsRequest = decode("DeleteAdsRequest", request)?;
             let n = engine.delete_ads(&req.ad_ids)?;
-            Ok(wire::DeleteAdsResponse { deleted: n as u32, catalog_size: engine.catalog.len() as u64 }.encode_to_vec())
+            Ok(wire::DeleteAdsResponse {
+                deleted: n as u32,
+                catalog_size: engine.catalog.len() as u64,
+            }
+            .encode_to_vec())
         })?;
         Ok(PyBytes::new(py, &out))
     }
@@ -396,7 +524,10 @@ impl PyEngine {
     fn get_ad<'py>(&self, py: Python<'py>, ad_id: String) -> PyResult<Bound<'py, PyDict>> {
         let engine = self.inner.clone();
         let (ad, caller) = run(py, move || {
-            let caller = engine.catalog.get(&ad_id).is_some_and(|r| r.caller_embedding);
+            let caller = engine
+                .catalog
+                .get(&ad_id)
+                .is_some_and(|r| r.caller_embedding);
             Ok((engine.get_ad(&ad_id)?, caller))
         })?;
         ad_to_dict(py, ad, caller)
@@ -412,7 +543,11 @@ impl PyEngine {
     }
 
     /// Embeds texts into an `(n, d)` float32 array (rows of zeros for texts with nothing to embed).
-    fn embed_texts<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    fn embed_texts<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+    ) -> PyResult<Bound<'py, PyArray2<f32>>> {
         let engine = self.inner.clone();
         let d = engine.config.d;
         let n = texts.len();
@@ -433,13 +568,27 @@ impl PyEngine {
         let engine = self.inner.clone();
         run(py, move || {
             if query.len() != engine.config.d {
-                return Err(CoreError::invalid("query", format!("has dimension {}, the engine's is {}", query.len(), engine.config.d)));
+                return Err(CoreError::invalid(
+                    "query",
+                    format!(
+                        "has dimension {}, the engine's is {}",
+                        query.len(),
+                        engine.config.d
+                    ),
+                ));
             }
             if k == 0 || k > 10_000 {
-                return Err(CoreError::invalid("k", format!("must be in 1..=10000, got {k}")));
+                return Err(CoreError::invalid(
+                    "k",
+                    format!("must be in 1..=10000, got {k}"),
+                ));
             }
             let hits = engine.catalog.search(&query, k)?;
-            Ok(hits.into_iter().filter_map(|(s, x)| engine.catalog.by_slot(s).map(|a| (a.ad_id.clone(), x))).take(k).collect())
+            Ok(hits
+                .into_iter()
+                .filter_map(|(s, x)| engine.catalog.by_slot(s).map(|a| (a.ad_id.clone(), x)))
+                .take(k)
+                .collect())
         })
     }
 
@@ -451,11 +600,18 @@ impl PyEngine {
 
     /// What is held about a user, or None.
     #[pyo3(signature = (user_id, *, now = None))]
-    fn profile<'py>(&self, py: Python<'py>, user_id: String, now: Option<f64>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    fn profile<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        now: Option<f64>,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
         let engine = self.inner.clone();
         let hl = engine.config.profile.half_life_s;
         let now = now_or(now);
-        let Some(p) = run(py, || engine.profile(&user_id))? else { return Ok(None) };
+        let Some(p) = run(py, || engine.profile(&user_id))? else {
+            return Ok(None);
+        };
         let d = PyDict::new(py);
         d.set_item("vector", PyArray1::from_vec(py, p.vector_at(now, hl)))?;
         let topics: Vec<(u32, String, f32)> = p
@@ -503,7 +659,12 @@ impl PyEngine {
 
     /// Topics taxonomy as (id, path) pairs.
     fn topics(&self) -> Vec<(u32, String)> {
-        self.inner.topics.all().iter().map(|t| (t.id, t.path.clone())).collect()
+        self.inner
+            .topics
+            .all()
+            .iter()
+            .map(|t| (t.id, t.path.clone()))
+            .collect()
     }
 
     fn __len__(&self) -> usize {
@@ -518,7 +679,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScoredAd>()?;
     m.add_function(wrap_pyfunction!(hash_texts, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
-    m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
+    m.add(
+        "InvalidArgumentError",
+        py.get_type::<InvalidArgumentError>(),
+    )?;
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;
     m.add("EngineError", py.get_type::<EngineError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -23,14 +23,20 @@ pub struct PctrCurve {
 
 impl Default for PctrCurve {
     fn default() -> Self {
-        Self { floor: 0.001, max: 0.05, slope: 10.0, midpoint: 0.5 }
+        Self {
+            floor: 0.001,
+            max: 0.05,
+            slope: 10.0,
+            midpoint: 0.5,
+        }
     }
 }
 
 impl PctrCurve {
     #[inline]
     pub fn pctr(&self, relevance: f32) -> f32 {
-        self.floor + (self.max - self.floor) / (1.0 + (-self.slope * (relevance - self.midpoint)).exp())
+        self.floor
+            + (self.max - self.floor) / (1.0 + (-self.slope * (relevance - self.midpoint)).exp())
     }
 }
 
@@ -74,8 +80,16 @@ pub struct Blocklists {
 impl Blocklists {
     pub fn new(bcat: &[String], badv: &[String]) -> Self {
         Self {
-            bcat: bcat.iter().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect(),
-            badv: badv.iter().map(|a| normalize_domain(a)).filter(|a| !a.is_empty()).collect(),
+            bcat: bcat
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect(),
+            badv: badv
+                .iter()
+                .map(|a| normalize_domain(a))
+                .filter(|a| !a.is_empty())
+                .collect(),
         }
     }
 
@@ -84,12 +98,16 @@ impl Blocklists {
         let cat_blocked = ad.categories.iter().any(|c| {
             self.bcat.iter().any(|b| {
                 c.eq_ignore_ascii_case(b)
-                    || (c.len() > b.len() && c.as_bytes()[b.len()] == b'-' && c[..b.len()].eq_ignore_ascii_case(b))
+                    || (c.len() > b.len()
+                        && c.as_bytes()[b.len()] == b'-'
+                        && c[..b.len()].eq_ignore_ascii_case(b))
             })
         });
         // A blocked domain blocks its subdomains too (`badv=shop.example` blocks `eu.shop.example`).
         let adv_blocked = self.badv.iter().any(|b| {
-            ad.advertiser == *b || (ad.advertiser.ends_with(b.as_str()) && ad.advertiser[..ad.advertiser.len() - b.len()].ends_with('.'))
+            ad.advertiser == *b
+                || (ad.advertiser.ends_with(b.as_str())
+                    && ad.advertiser[..ad.advertiser.len() - b.len()].ends_with('.'))
         });
         cat_blocked || adv_blocked
     }
@@ -100,7 +118,10 @@ pub fn normalize_domain(s: &str) -> String {
     let s = s.trim().to_ascii_lowercase();
     let s = s.split_once("://").map_or(s.as_str(), |(_, rest)| rest);
     let s = s.split(['/', '?', '#']).next().unwrap_or("");
-    s.strip_prefix("www.").unwrap_or(s).trim_end_matches('.').to_owned()
+    s.strip_prefix("www.")
+        .unwrap_or(s)
+        .trim_end_matches('.')
+        .to_owned()
 }
 
 /// A ranked ad.
@@ -120,17 +141,30 @@ pub fn rank(cands: Vec<(Arc<AdRecord>, f32)>, max_ads: usize, cfg: &RankConfig) 
         .map(|(ad, relevance)| {
             let pctr = cfg.pctr.pctr(relevance);
             let score = ad.bid_cpm * pctr as f64;
-            Ranked { ad, relevance, pctr, score }
+            Ranked {
+                ad,
+                relevance,
+                pctr,
+                score,
+            }
         })
         .collect();
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.ad.ad_id.cmp(&b.ad.ad_id)));
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.ad.ad_id.cmp(&b.ad.ad_id))
+    });
     let mut out: Vec<Ranked> = Vec::with_capacity(max_ads);
     for r in ranked {
         if out.len() == max_ads {
             break;
         }
         if cfg.max_per_advertiser > 0
-            && out.iter().filter(|o| o.ad.advertiser == r.ad.advertiser).count() >= cfg.max_per_advertiser
+            && out
+                .iter()
+                .filter(|o| o.ad.advertiser == r.ad.advertiser)
+                .count()
+                >= cfg.max_per_advertiser
         {
             continue;
         }
@@ -143,7 +177,12 @@ pub fn rank(cands: Vec<(Arc<AdRecord>, f32)>, max_ads: usize, cfg: &RankConfig) 
 /// one topic is an ancestor of the other, the more general one is named
 /// (the ad about "Air Travel" shares "Travel" with an interest in hotels only
 /// through the taxonomy, so "Travel" is what is said).
-pub fn shared_topics(topics: &Topics, interest: &[(u16, f32)], ad: &AdRecord, max: usize) -> Vec<u16> {
+pub fn shared_topics(
+    topics: &Topics,
+    interest: &[(u16, f32)],
+    ad: &AdRecord,
+    max: usize,
+) -> Vec<u16> {
     let mut shared: Vec<(u16, f32)> = Vec::new();
     for &(u, w) in interest {
         for &a in &ad.topic_idx {

@@ -65,13 +65,18 @@ impl Embedder {
     /// informative in the text).
     pub fn accumulate(&self, text: &str, out: &mut [f32], hits: &mut TopicHits) -> f32 {
         debug_assert_eq!(out.len(), self.d);
-        let lower = if self.hashing.lowercase { lowercase(text) } else { std::borrow::Cow::Borrowed(text) };
+        let lower = if self.hashing.lowercase {
+            lowercase(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
         let d = self.d as u64;
         let scale = 1.0 / (NNZ as f32).sqrt();
         let mut total = 0.0f32;
         for_each_feature(&lower, self.hashing.ngram_range, |feat| {
             let h = murmur3_signed(feat.as_bytes());
-            let (col, sign) = index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
+            let (col, sign) =
+                index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
             let w = self.weights.weight(h, feat);
             if w <= 0.0 {
                 return;

@@ -21,7 +21,10 @@ impl std::str::FromStr for Norm {
             "l2" => Ok(Norm::L2),
             "l1" => Ok(Norm::L1),
             "none" | "" => Ok(Norm::None),
-            other => Err(CoreError::invalid("norm", format!("must be 'l1', 'l2' or None, got {other:?}"))),
+            other => Err(CoreError::invalid(
+                "norm",
+                format!("must be 'l1', 'l2' or None, got {other:?}"),
+            )),
         }
     }
 }
@@ -38,14 +41,23 @@ pub struct HashingConfig {
 
 impl Default for HashingConfig {
     fn default() -> Self {
-        Self { n_features: 1 << 20, ngram_range: (1, 1), alternate_sign: true, lowercase: true, norm: Norm::L2 }
+        Self {
+            n_features: 1 << 20,
+            ngram_range: (1, 1),
+            alternate_sign: true,
+            lowercase: true,
+            norm: Norm::L2,
+        }
     }
 }
 
 impl HashingConfig {
     pub fn validate(&self) -> Result<(), CoreError> {
         if self.n_features == 0 || self.n_features > i32::MAX as u32 {
-            return Err(CoreError::invalid("n_features", format!("must be in 1..=2147483647, got {}", self.n_features)));
+            return Err(CoreError::invalid(
+                "n_features",
+                format!("must be in 1..=2147483647, got {}", self.n_features),
+            ));
         }
         let (lo, hi) = self.ngram_range;
         if lo == 0 || hi < lo || hi > 8 {
@@ -110,8 +122,17 @@ pub fn for_each_feature(lower: &str, ngram_range: (usize, usize), mut f: impl Fn
 
 /// One document hashed: sorted column indices and their summed values
 /// (explicit zeros kept where opposite signs cancel, as sklearn keeps them).
-pub fn hash_document(text: &str, cfg: &HashingConfig, out_idx: &mut Vec<u32>, out_val: &mut Vec<f64>) {
-    let lower = if cfg.lowercase { lowercase(text) } else { std::borrow::Cow::Borrowed(text) };
+pub fn hash_document(
+    text: &str,
+    cfg: &HashingConfig,
+    out_idx: &mut Vec<u32>,
+    out_val: &mut Vec<f64>,
+) {
+    let lower = if cfg.lowercase {
+        lowercase(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut pairs: Vec<(u32, f64)> = Vec::new();
     for_each_feature(&lower, cfg.ngram_range, |feat| {
         let h = murmur3_signed(feat.as_bytes());
@@ -182,12 +203,17 @@ mod tests {
 
     #[test]
     fn duplicates_summed_and_l2_normalised() {
-        let cfg = HashingConfig { norm: Norm::L2, ..Default::default() };
+        let cfg = HashingConfig {
+            norm: Norm::L2,
+            ..Default::default()
+        };
         let (mut idx, mut val) = (Vec::new(), Vec::new());
         hash_document("run run run fast", &cfg, &mut idx, &mut val);
         assert_eq!(idx.len(), 2);
         let norm: f64 = val.iter().map(|v| v * v).sum();
         assert!((norm - 1.0).abs() < 1e-12);
-        assert!(val.iter().any(|v| (v.abs() - 3.0 / 10f64.sqrt()).abs() < 1e-12));
+        assert!(val
+            .iter()
+            .any(|v| (v.abs() - 3.0 / 10f64.sqrt()).abs() < 1e-12));
     }
 }

@@ -103,7 +103,10 @@ mod tests {
 
     #[test]
     fn ascii_tokens_need_two_chars() {
-        assert_eq!(tokenize("I'm a Runner, don't-stop 42!", true), ["runner", "don", "stop", "42"]);
+        assert_eq!(
+            tokenize("I'm a Runner, don't-stop 42!", true),
+            ["runner", "don", "stop", "42"]
+        );
     }
 
     #[test]
@@ -113,7 +116,10 @@ mod tests {
         // Superscript two is numeric, hence \w in Python.
         assert_eq!(tokenize("m² x²y", true), ["m²", "x²y"]);
         assert!(is_word_char('_') && is_word_char('é') && !is_word_char('‿'));
-        assert_eq!(tokenize("ΟΔΟΣ ok 🙂🙂 日本語", true), ["οδος", "ok", "日本語"]);
+        assert_eq!(
+            tokenize("ΟΔΟΣ ok 🙂🙂 日本語", true),
+            ["οδος", "ok", "日本語"]
+        );
     }
 
     #[test]

@@ -51,17 +51,20 @@ impl Topics {
             if line.trim().is_empty() {
                 continue;
             }
-            let (id, path) = line
-                .split_once('\t')
-                .ok_or_else(|| CoreError::Internal(format!("taxonomy line {}: no tab", lineno + 1)))?;
-            let id: u32 = id
-                .trim()
-                .parse()
-                .map_err(|_| CoreError::Internal(format!("taxonomy line {}: bad id", lineno + 1)))?;
+            let (id, path) = line.split_once('\t').ok_or_else(|| {
+                CoreError::Internal(format!("taxonomy line {}: no tab", lineno + 1))
+            })?;
+            let id: u32 = id.trim().parse().map_err(|_| {
+                CoreError::Internal(format!("taxonomy line {}: bad id", lineno + 1))
+            })?;
             let idx = topics.len() as u16;
             index_of.insert(id, idx);
             by_path.insert(path.trim().to_owned(), idx);
-            topics.push(Topic { id, path: path.trim().to_owned(), parent: None });
+            topics.push(Topic {
+                id,
+                path: path.trim().to_owned(),
+                parent: None,
+            });
         }
         for t in topics.iter_mut() {
             if let Some((parent, _)) = t.path.rsplit_once('/') {
@@ -71,23 +74,29 @@ impl Topics {
         let mut lexicon: HashMap<i32, Vec<u16>> = HashMap::new();
         for (lineno, line) in lexicon_tsv.lines().enumerate().skip(1) {
             let mut cols = line.split('\t');
-            let (Some(id), Some(_lang), Some(word)) = (cols.next(), cols.next(), cols.next()) else {
+            let (Some(id), Some(_lang), Some(word)) = (cols.next(), cols.next(), cols.next())
+            else {
                 continue;
             };
-            let id: u32 = id
-                .trim()
-                .parse()
-                .map_err(|_| CoreError::Internal(format!("lexicon line {}: bad topic id", lineno + 1)))?;
-            let idx = *index_of
-                .get(&id)
-                .ok_or_else(|| CoreError::Internal(format!("lexicon line {}: unknown topic {id}", lineno + 1)))?;
+            let id: u32 = id.trim().parse().map_err(|_| {
+                CoreError::Internal(format!("lexicon line {}: bad topic id", lineno + 1))
+            })?;
+            let idx = *index_of.get(&id).ok_or_else(|| {
+                CoreError::Internal(format!("lexicon line {}: unknown topic {id}", lineno + 1))
+            })?;
             let word = super::tokenize::lowercase(word.trim());
             let entry = lexicon.entry(murmur3_signed(word.as_bytes())).or_default();
             if !entry.contains(&idx) {
                 entry.push(idx);
             }
         }
-        let mut this = Topics { topics, index_of, lexicon, vectors: Vec::new(), d };
+        let mut this = Topics {
+            topics,
+            index_of,
+            lexicon,
+            vectors: Vec::new(),
+            d,
+        };
         this.vectors = this.make_vectors(seed);
         Ok(this)
     }
@@ -96,7 +105,10 @@ impl Topics {
         let d = self.d;
         let raw: Vec<Vec<f32>> = (0..self.topics.len())
             .map(|i| {
-                let mut v = gaussian_vector(seed ^ 0x7091_c5_u64.wrapping_mul(self.topics[i].id as u64 + 1), d);
+                let mut v = gaussian_vector(
+                    seed ^ 0x0070_91c5_u64.wrapping_mul(self.topics[i].id as u64 + 1),
+                    d,
+                );
                 normalize(&mut v);
                 v
             })
@@ -138,7 +150,10 @@ impl Topics {
     }
     #[inline]
     pub fn lookup(&self, word_hash: i32) -> &[u16] {
-        self.lexicon.get(&word_hash).map(Vec::as_slice).unwrap_or(&[])
+        self.lexicon
+            .get(&word_hash)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     #[inline]
     pub fn vector(&self, idx: u16) -> &[f32] {
@@ -198,8 +213,11 @@ mod tests {
         assert!(!t.is_ancestor_or_self(air, t.index_of(1).unwrap()));
         assert_eq!(t.lookup(murmur3_signed(b"vol")), &[air]);
         let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
-        let (v_air, v_travel, v_sport) =
-            (t.vector(air), t.vector(t.index_of(1).unwrap()), t.vector(t.index_of(3).unwrap()));
+        let (v_air, v_travel, v_sport) = (
+            t.vector(air),
+            t.vector(t.index_of(1).unwrap()),
+            t.vector(t.index_of(3).unwrap()),
+        );
         assert!((dot(v_air, v_air) - 1.0).abs() < 1e-5);
         // A child leans toward its parent more than toward an unrelated topic.
         assert!(dot(v_air, v_travel) > dot(v_air, v_sport) + 0.2);
@@ -209,7 +227,11 @@ mod tests {
     fn builtin_files_parse() {
         let t = Topics::builtin(64, 7).unwrap();
         assert_eq!(t.len(), 469);
-        assert!(t.lexicon_len() > 1000, "lexicon has {} words", t.lexicon_len());
+        assert!(
+            t.lexicon_len() > 1000,
+            "lexicon has {} words",
+            t.lexicon_len()
+        );
     }
 
     #[test]

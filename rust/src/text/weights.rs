@@ -38,7 +38,10 @@ impl TermWeights {
             let lower = super::tokenize::lowercase(word);
             let h = super::hashing::murmur3_signed(lower.as_bytes());
             let w = weight_from_zipf(zipf);
-            by_hash.entry(h).and_modify(|old| *old = old.min(w)).or_insert(w);
+            by_hash
+                .entry(h)
+                .and_modify(|old| *old = old.min(w))
+                .or_insert(w);
         }
         Self { by_hash }
     }

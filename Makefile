@@ -1,0 +1,107 @@
+# chatads: two commands do all the set-up on a fresh machine.
+#   make serve  - install what is missing, build, start the gRPC server (demo catalog)
+#   make test   - install what is missing, build, run every test (Rust and Python) and lints
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Build outputs live outside the clone, so a fresh clone (or CI) reuses the
+# FAISS build (the slow part: about 7 minutes on 2 cores) instead of redoing it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/chatads/target
+TOOLS_BIN := $(HOME)/.cache/chatads/bin
+export PATH := $(TOOLS_BIN):$(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
+CARGO_FLAGS := --release
+
+APT_PACKAGES := build-essential cmake pkg-config libopenblas-dev protobuf-compiler
+GRPCURL_VERSION := v1.9.4
+
+RUST_SOURCES := $(shell find rust -name '*.rs' -o -name '*.tsv' -o -name Cargo.toml) Cargo.toml \
+	proto/chatads/v1/chatads.proto
+BUILD_STAMP := $(VENV)/.built
+DEPS_STAMP := $(VENV)/.deps
+
+.PHONY: help
+help: ## show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: system-deps
+system-deps: ## install missing Debian packages (as root), or say which are missing
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "missing Debian packages:$$missing"; \
+			echo "run: sudo apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+	@command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python >= 3.10"; exit 1; }
+
+$(DEPS_STAMP): pyproject.toml | system-deps
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) scripts/deps.py | xargs $(PY) -m pip install -q
+	@touch $@
+
+.PHONY: venv
+venv: $(DEPS_STAMP) ## create .venv with the Python dependencies
+
+$(BUILD_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) pyproject.toml
+	$(VENV)/bin/maturin develop $(CARGO_FLAGS) -q
+	@touch $@
+
+.PHONY: build
+build: $(BUILD_STAMP) ## build the Rust extension (release) into .venv
+
+.PHONY: tools
+tools: ## install grpcurl (Go module proxy) for the interoperability tests
+	@command -v grpcurl >/dev/null || { echo "installing grpcurl $(GRPCURL_VERSION)"; \
+		GOBIN=$(TOOLS_BIN) GOFLAGS=-mod=mod go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION); }
+
+.PHONY: serve
+serve: build ## build and start the gRPC server on 127.0.0.1:50051 with the demo catalog
+	$(VENV)/bin/chatads serve
+
+.PHONY: demo
+demo: build ## play the scripted demo chat against a running server
+	$(VENV)/bin/chatads demo
+
+.PHONY: test
+test: build tools lint test-rust test-python ## build and run every test and lint
+
+.PHONY: test-rust
+test-rust: system-deps ## Rust unit tests
+	cargo test $(CARGO_FLAGS) -p chatads-core -q
+
+.PHONY: test-python
+test-python: build tools ## pytest: API, gRPC server over loopback, CLI
+	$(PY) -m pytest -q
+
+.PHONY: lint
+lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, generated code up to date
+	cargo fmt --all --check
+	cargo clippy $(CARGO_FLAGS) -p chatads-core --all-targets -q -- -D warnings
+	$(VENV)/bin/ruff check python tests scripts
+	$(VENV)/bin/ruff format --check python tests scripts
+	$(VENV)/bin/mypy
+	$(PY) -m mypy.stubtest chatads._core
+	$(PY) scripts/gen_proto.py --check
+	$(PY) scripts/gen_word_chars.py --check
+
+.PHONY: fmt
+fmt: ## format Rust and Python
+	cargo fmt --all
+	$(VENV)/bin/ruff format python tests scripts
+	$(VENV)/bin/ruff check --fix python tests scripts
+
+.PHONY: wheel
+wheel: $(DEPS_STAMP) ## build a release wheel into dist/
+	$(VENV)/bin/maturin build $(CARGO_FLAGS) -o dist
+
+.PHONY: clean
+clean: ## remove the virtual environment and local build outputs
+	rm -rf $(VENV) dist .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,177 @@
+"""Type stubs of the Rust extension `chatads._core` (checked by `mypy.stubtest`)."""
+
+from typing import Any, final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "Engine",
+    "EngineError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "ScoreResult",
+    "ScoredAd",
+    "__version__",
+    "hash_texts",
+    "tokenize",
+]
+
+__version__: str
+
+class InvalidArgumentError(ValueError):
+    """A caller-supplied value is malformed or out of range; `.field` names it."""
+
+    field: str | None
+
+class NotFoundError(LookupError):
+    """The named ad (or other thing) does not exist; `.field` names it."""
+
+    field: str | None
+
+class EngineError(RuntimeError):
+    """An unexpected failure inside the engine (a bug, or FAISS)."""
+
+    field: str | None
+
+def hash_texts(
+    texts: list[str],
+    *,
+    n_features: int = ...,
+    ngram_range: tuple[int, int] = ...,
+    alternate_sign: bool = True,
+    norm: str | None = ...,
+    lowercase: bool = True,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    """sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`."""
+
+def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
+    """Python-compatible tokens of one text (sklearn's default analyzer)."""
+
+@final
+class ScoredAd:
+    """A scored ad, as returned by `Engine.score`."""
+
+    @property
+    def ad_id(self) -> str: ...
+    @property
+    def advertiser(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def bid_cpm(self) -> float: ...
+    @property
+    def relevance(self) -> float:
+        """Cosine similarity between the query and the ad."""
+    @property
+    def pctr(self) -> float:
+        """Estimated click-through rate from the relevance (the pCTR curve)."""
+    @property
+    def score(self) -> float:
+        """eCPM: `bid_cpm * pctr`."""
+    @property
+    def topics(self) -> list[tuple[int, str]]:
+        """Topics (id, path) the user's interest shares with the ad."""
+    @property
+    def explanation(self) -> str:
+        """One sentence a person can read: why this ad."""
+
+@final
+class ScoreResult:
+    """The result of scoring one chat turn."""
+
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def ads(self) -> list[ScoredAd]: ...
+    @property
+    def personalization(self) -> str:
+        """`PERSONALIZED`, `CONTEXTUAL` or `NONE`."""
+    @property
+    def reasons(self) -> list[str]: ...
+    @property
+    def profile_updated(self) -> bool: ...
+    @property
+    def took_us(self) -> int: ...
+    def __len__(self) -> int: ...
+
+@final
+class Engine:
+    """The engine, shared by every thread of the process."""
+
+    def __new__(
+        cls,
+        *,
+        secret: bytes,
+        word_zipf: list[tuple[str, float]] = ...,
+        d: int = 64,
+        seed: int = 12887981,
+        n_features: int = ...,
+        ngram_range: tuple[int, int] = ...,
+        half_life_s: float = 604800.0,
+        session_turns: int = 4,
+        session_ttl_s: float = 1800.0,
+        freq_cap: int = 3,
+        freq_cap_window_s: float = 3600.0,
+        index_factory: str = ...,
+        ef_search: int = 64,
+        auto_exact_below: int = 20000,
+        min_relevance: float = 0.2,
+        max_per_advertiser: int = 1,
+        profile_weight: float = 0.6,
+        context_weight: float = 0.5,
+        pctr: tuple[float, float, float, float] = ...,
+        max_message_bytes: int = 16384,
+    ) -> Engine: ...
+    @property
+    def d(self) -> int: ...
+    @property
+    def n_features(self) -> int: ...
+    def score(
+        self,
+        user_id: str,
+        session_id: str,
+        message: str,
+        *,
+        max_ads: int = 5,
+        bcat: list[str] = ...,
+        badv: list[str] = ...,
+        request_id: str = ...,
+        now: float | None = None,
+    ) -> ScoreResult:
+        """Scores one chat turn (and learns from it)."""
+    def score_pb(self, request: bytes, *, now: float | None = None) -> bytes:
+        """`ScoreRequest` bytes in, `ScoreResponse` bytes out (the gRPC path)."""
+    def chat_turn_pb(self, turn: bytes, *, now: float | None = None) -> bytes:
+        """`ChatTurn` bytes in, `ScoreResponse` bytes out (one turn of a Chat stream)."""
+    def ingest(
+        self, user_id: str, session_id: str, message: str, *, now: float | None = None
+    ) -> bool:
+        """Adds a turn to the profile and session without scoring."""
+    def upsert_ads(self, ads: list[Any]) -> int:
+        """Inserts or replaces ads given as dicts; all or nothing."""
+    def upsert_ads_pb(self, request: bytes) -> bytes: ...
+    def delete_ads(self, ad_ids: list[str]) -> int:
+        """Deletes ads by id; an unknown id raises `NotFoundError` and deletes nothing."""
+    def delete_ads_pb(self, request: bytes) -> bytes: ...
+    def get_ad(self, ad_id: str) -> dict[str, Any]: ...
+    def get_ad_pb(self, request: bytes) -> bytes: ...
+    def embed_texts(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """Embeds texts into an `(n, d)` float32 array."""
+    def search(self, query: list[float], k: int) -> list[tuple[str, float]]:
+        """Raw ANN search: up to `k` (ad_id, inner product) for a query vector."""
+    def forget_user(self, user_id: str) -> bool:
+        """Deletes everything held about a user (profile, sessions, counters)."""
+    def profile(self, user_id: str, *, now: float | None = None) -> dict[str, Any] | None:
+        """What is held about a user, or None."""
+    def stats(self) -> dict[str, Any]:
+        """Counters: ads, indexed, fresh, rebuilds, index factory, profiles, sessions."""
+    def rebuild_index(self, *, full: bool = False) -> None:
+        """Folds recent catalog writes into the FAISS index now (normally automatic)."""
+    def sweep(self, *, now: float | None = None) -> int:
+        """Drops expired sessions; returns how many."""
+    def topics(self) -> list[tuple[int, str]]:
+        """Topics taxonomy as (id, path) pairs."""
+    def __len__(self) -> int: ...

@@ -1,0 +1,190 @@
+"""The `chatads` command: serve, load a catalog, play a demo chat."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import grpc
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from chatads.config import Settings
+
+app = typer.Typer(
+    help="chatads: privacy-first ad scoring for live AI-chat sessions.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+catalog_app = typer.Typer(
+    help="Work with the ad catalog of a running server.", no_args_is_help=True
+)
+app.add_typer(catalog_app, name="catalog")
+console = Console()
+err = Console(stderr=True)
+
+Target = Annotated[str, typer.Option(help="host:port of a running chatads server")]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port (0 = any free port)")] = None,
+    workers: Annotated[int | None, typer.Option(help="gRPC worker threads")] = None,
+    demo: Annotated[bool | None, typer.Option(help="load the built-in demo catalog")] = None,
+) -> None:
+    """Start the gRPC server (settings also come from CHATADS_* variables)."""
+    given: dict[str, Any] = {"host": host, "port": port, "workers": workers, "demo_catalog": demo}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    settings = Settings(**overrides)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    from chatads.server import serve as run_server
+
+    run_server(settings)
+
+
+_FIELD_INDEX = re.compile(r"^ads\[(\d+)\]")
+
+
+@catalog_app.command("load")
+def catalog_load(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="ads as JSON Lines (.jsonl) or CSV (.csv)",
+        ),
+    ],
+    target: Target = "127.0.0.1:50051",
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="ads per UpsertAds call")] = 500,
+) -> None:
+    """Upsert every good line of FILE; report each bad line with its reason."""
+    from chatads.catalog_io import BadLine, read_catalog
+    from chatads.v1 import chatads_pb2, chatads_pb2_grpc
+
+    channel = grpc.insecure_channel(target)
+    stub = chatads_pb2_grpc.CatalogStub(channel)
+    bad: list[BadLine] = []
+    loaded = 0
+    pending: list[tuple[int, chatads_pb2.Ad]] = []
+
+    def flush() -> None:
+        nonlocal loaded
+        while pending:
+            try:
+                stub.UpsertAds(
+                    chatads_pb2.UpsertAdsRequest(ads=[a for _, a in pending]), timeout=120
+                )
+                loaded += len(pending)
+                pending.clear()
+            except grpc.RpcError as exc:
+                m = _FIELD_INDEX.match(exc.details() or "")
+                if exc.code() != grpc.StatusCode.INVALID_ARGUMENT or not m:
+                    err.print(f"[red]error:[/red] {target}: {exc.code().name}: {exc.details()}")
+                    raise typer.Exit(2) from None
+                # The engine names the bad ad; drop that line, keep the others.
+                line, _ = pending.pop(int(m.group(1)))
+                bad.append(BadLine(line, (exc.details() or "").split(": ", 1)[-1]))
+
+    try:
+        with Progress(
+            TextColumn("[bold]loading[/bold] {task.fields[name]}"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[ads]} ads"),
+            TimeRemainingColumn(),
+            console=err,
+        ) as progress:
+            task = progress.add_task("load", total=file.stat().st_size, name=file.name, ads=0)
+            for line, item, pos in read_catalog(file):
+                if isinstance(item, BadLine):
+                    bad.append(item)
+                else:
+                    pending.append((line, item))
+                    if len(pending) >= batch:
+                        flush()
+                progress.update(task, completed=pos, ads=loaded)
+            flush()
+            progress.update(task, completed=file.stat().st_size, ads=loaded)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    for b in sorted(bad, key=lambda b: b.line):
+        err.print(f"[yellow]{file.name}:{b.line}:[/yellow] {b.error}")
+    console.print(f"loaded {loaded} ads from {file}; {len(bad)} bad line(s) skipped")
+    if bad:
+        raise typer.Exit(1)
+
+
+DEMO_SCRIPT: list[tuple[str, str, str]] = [
+    ("alice", "trip", "Hi! I'm planning a trip to Lisbon in May."),
+    ("alice", "trip", "What is the cheapest way to find flights and a nice hotel?"),
+    ("alice", "trip", "Also, is it easy to rent a car there for a road trip?"),
+    ("bob", "run", "I just signed up for my first marathon."),
+    ("bob", "run", "Which running shoes would you recommend for long distances?"),
+    ("chloe", "cuisine", "Je cherche une recette de tarte aux pommes et un bon robot de cuisine."),
+]
+
+
+@app.command()
+def demo(target: Target = "127.0.0.1:50051", max_ads: int = 3) -> None:
+    """Play a short scripted chat against a running server over one Chat stream per session."""
+    from chatads.v1 import chatads_pb2, chatads_pb2_grpc
+
+    stub = chatads_pb2_grpc.AdScoringStub(grpc.insecure_channel(target))
+    by_session: dict[tuple[str, str], list[str]] = {}
+    for user, session, text in DEMO_SCRIPT:
+        by_session.setdefault((user, session), []).append(text)
+    try:
+        for (user, session), texts in by_session.items():
+            turns = (
+                chatads_pb2.ChatTurn(
+                    request=chatads_pb2.ScoreRequest(
+                        request_id=f"{session}-{i}",
+                        user_id=user,
+                        session_id=session,
+                        message=t,
+                        max_ads=max_ads,
+                    )
+                )
+                for i, t in enumerate(texts)
+            )
+            for text, resp in zip(texts, stub.Chat(turns, timeout=30), strict=True):
+                console.rule(f"[bold]{user}[/bold]: {text}")
+                basis = chatads_pb2.Personalization.Name(resp.personalization)
+                table = Table(
+                    show_header=True,
+                    header_style="bold",
+                    caption=f"basis {basis}; reasons {list(resp.reasons) or '-'}",
+                )
+                for col in ("ad", "advertiser", "relevance", "eCPM", "why"):
+                    table.add_column(col)
+                for ad in resp.ads:
+                    table.add_row(
+                        ad.title or ad.ad_id,
+                        ad.advertiser,
+                        f"{ad.relevance:.2f}",
+                        f"{ad.score:.4f}",
+                        ad.explanation,
+                    )
+                console.print(table)
+    except grpc.RpcError as exc:
+        err.print(f"[red]error:[/red] {target}: {exc.code().name}: {exc.details()}")
+        raise typer.Exit(2) from None
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,62 @@
+"""Shared fixtures: a real engine with the demo catalog, and a real grpcio
+server on a loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from chatads import Engine, Settings
+from chatads.server import ChatadsServer
+from chatads.v1 import chatads_pb2_grpc
+
+SECRET = "test-secret-0123456789abcdef"
+
+
+def make_settings(**overrides: object) -> Settings:
+    base: dict[str, object] = {"secret": SECRET, "port": 0, "workers": 4}
+    base.update(overrides)
+    return Settings(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def demo_engine() -> Engine:
+    """One engine with the demo catalog, shared (read-mostly) by tests."""
+    engine = Engine(make_settings())
+    engine.load_demo_catalog()
+    return engine
+
+
+@pytest.fixture()
+def engine() -> Engine:
+    """A fresh, empty engine."""
+    return Engine(make_settings())
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ChatadsServer]:
+    """A real server on 127.0.0.1 with its own engine and the demo catalog."""
+    settings = make_settings()
+    eng = Engine(settings)
+    eng.load_demo_catalog()
+    srv = ChatadsServer(settings, eng).start()
+    yield srv
+    srv.stop(grace=None)
+
+
+@pytest.fixture(scope="module")
+def channel(server: ChatadsServer) -> Iterator[grpc.Channel]:
+    with grpc.insecure_channel(server.address) as ch:
+        grpc.channel_ready_future(ch).result(timeout=10)
+        yield ch
+
+
+@pytest.fixture(scope="module")
+def scoring(channel: grpc.Channel) -> chatads_pb2_grpc.AdScoringStub:
+    return chatads_pb2_grpc.AdScoringStub(channel)
+
+
+@pytest.fixture(scope="module")
+def catalog(channel: grpc.Channel) -> chatads_pb2_grpc.CatalogStub:
+    return chatads_pb2_grpc.CatalogStub(channel)
