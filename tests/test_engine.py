@@ -84,12 +84,13 @@ def test_one_ad_per_advertiser(demo_engine: Engine) -> None:
 
 
 def test_bcat_and_badv_are_honoured(demo_engine: Engine) -> None:
-    msg = "cheap flights and hotel deals for our honeymoon"
+    msg = "cheap flights, running shoes, a new laptop and a cookbook"
     base = demo_engine.score("blk", "b1", msg, max_ads=10)
     cats = {c for ad in base.ads for c in demo_engine.get_ad(ad.ad_id)["categories"]}
     tier1 = sorted({c.split("-")[0] for c in cats})
     blocked_adv = base.ads[0].advertiser
     result = demo_engine.score("blk2", "b2", msg, max_ads=10, bcat=tier1[:1], badv=[blocked_adv])
+    assert result.ads
     for ad in result.ads:
         stored = demo_engine.get_ad(ad.ad_id)
         assert ad.advertiser != blocked_adv
@@ -156,7 +157,7 @@ def test_embeddings_are_normalised_and_similar_texts_are_close(engine: Engine) -
     assert v.shape == (4, engine.d) and v.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(v[:3], axis=1), 1.0, rtol=1e-5)
     assert not v[3].any()
-    assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.1
 
 
 def test_upsert_replace_delete_and_get(engine: Engine) -> None:
@@ -315,7 +316,7 @@ def test_concurrent_scoring_and_writes(demo_engine: Engine) -> None:
     def reader(i: int) -> None:
         try:
             for j in range(100):
-                r = demo_engine.score(f"t{i}", "s", "hiking boots and camping tents", now=j)
+                r = demo_engine.score(f"t{i}-{j}", "s", "hiking boots and camping tents")
                 assert r.ads
         except BaseException as exc:
             errors.append(exc)

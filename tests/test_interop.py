@@ -50,7 +50,8 @@ def test_score_with_json(server: ChatadsServer) -> None:
     out = run(server.address, "chatads.v1.AdScoring/Score", data=body)
     assert out.returncode == 0, out.stderr
     resp = json.loads(out.stdout)
-    assert resp["requestId"] == "curl-1"
+    # grpcurl prints proto field names (request_id); older versions print JSON names.
+    assert resp.get("request_id", resp.get("requestId")) == "curl-1"
     assert len(resp["ads"]) == 3
     assert all(ad["explanation"] for ad in resp["ads"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import grpc
@@ -128,11 +129,11 @@ def test_catalog_roundtrip_and_deleted_ads_never_return(
 def test_bcat_badv_over_grpc(
     scoring: chatads_pb2_grpc.AdScoringStub, catalog: chatads_pb2_grpc.CatalogStub
 ) -> None:
-    base = scoring.Score(req("cheap flights hotel cruise", user="b1", max_ads=10)).ads
+    base = scoring.Score(req("cheap flights, running shoes, a new laptop and a cookbook", user="b1", max_ads=10)).ads
     adv = base[0].advertiser
     cat = catalog.GetAd(pb.GetAdRequest(ad_id=base[0].ad_id)).categories[0].split("-")[0]
     filtered = scoring.Score(
-        req("cheap flights hotel cruise", user="b2", max_ads=10, bcat=[cat], badv=[adv])
+        req("cheap flights, running shoes, a new laptop and a cookbook", user="b2", max_ads=10, bcat=[cat], badv=[adv])
     ).ads
     assert filtered
     for a in filtered:
@@ -229,10 +230,18 @@ def test_bad_turn_in_a_stream_names_the_field(scoring: chatads_pb2_grpc.AdScorin
     assert (info.value.details() or "").startswith("max_ads")
 
 
-def test_expired_deadline(scoring: chatads_pb2_grpc.AdScoringStub) -> None:
+def test_deadline_is_respected(scoring: chatads_pb2_grpc.AdScoringStub) -> None:
+    def slow_turns() -> Iterator[pb.ChatTurn]:
+        yield pb.ChatTurn(request=req("golf lessons", request_id="first"))
+        time.sleep(1.0)
+        yield pb.ChatTurn(request=req("golf clubs", request_id="late"))
+
+    stream = scoring.Chat(slow_turns(), timeout=0.5)
+    assert next(stream).request_id == "first"
     with pytest.raises(grpc.RpcError) as info:
-        scoring.Score(req("tennis"), timeout=0.000001)
+        next(stream)
     assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert scoring.Score(req("golf"), timeout=5).request_id == "r1"
 
 
 def test_health_reports_serving(channel: grpc.Channel) -> None:

@@ -9,15 +9,21 @@ __all__ = [
     "Engine",
     "EngineError",
     "InvalidArgumentError",
+    "LEXICON_TSV",
     "NotFoundError",
     "ScoreResult",
     "ScoredAd",
+    "TAXONOMY_TSV",
     "__version__",
     "hash_texts",
     "tokenize",
 ]
 
 __version__: str
+#: The Topics taxonomy v2 (TSV: id, path), as compiled into the engine.
+TAXONOMY_TSV: str
+#: The topic lexicon (TSV: topic_id, lang, word), as compiled into the engine.
+LEXICON_TSV: str
 
 class InvalidArgumentError(ValueError):
     """A caller-supplied value is malformed or out of range; `.field` names it."""

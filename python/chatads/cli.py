@@ -25,8 +25,8 @@ catalog_app = typer.Typer(
     help="Work with the ad catalog of a running server.", no_args_is_help=True
 )
 app.add_typer(catalog_app, name="catalog")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 Target = Annotated[str, typer.Option(help="host:port of a running chatads server")]
 

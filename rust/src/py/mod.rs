@@ -686,5 +686,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;
     m.add("EngineError", py.get_type::<EngineError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("TAXONOMY_TSV", crate::text::topics::TAXONOMY_TSV)?;
+    m.add("LEXICON_TSV", crate::text::topics::LEXICON_TSV)?;
     Ok(())
 }

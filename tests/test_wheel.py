@@ -1,0 +1,62 @@
+"""`maturin build --release` makes a wheel that installs and works in a fresh virtualenv."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SMOKE = """
+import chatads
+e = chatads.Engine(secret="wheel-test-secret-0123456789")
+assert e.load_demo_catalog(300) == 300
+r = e.score("u", "s", "cheap flights and hotels in Lisbon")
+assert r.ads and r.ads[0].explanation, r
+assert chatads.hash_text("hello world").nnz == 2
+print("ok", len(r.ads))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_wheel_installs_in_a_fresh_venv(tmp_path: Path) -> None:
+    maturin = Path(sys.executable).parent / "maturin"
+    built = subprocess.run(
+        [str(maturin), "build", "--release", "-q", "-o", str(tmp_path / "dist")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    wheels = list((tmp_path / "dist").glob("chatads-*.whl"))
+    assert len(wheels) == 1
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = subprocess.run(
+        [str(venv / "bin/pip"), "install", "-q", str(wheels[0])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    # Run from an empty directory so the source tree cannot be imported by accident.
+    out = subprocess.run(
+        [str(venv / "bin/python"), "-c", SMOKE],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.startswith("ok")
+    cli = subprocess.run(
+        [str(venv / "bin/chatads"), "--help"], capture_output=True, text=True, check=False
+    )
+    assert cli.returncode == 0 and "serve" in cli.stdout
