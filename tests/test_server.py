@@ -129,11 +129,19 @@ def test_catalog_roundtrip_and_deleted_ads_never_return(
 def test_bcat_badv_over_grpc(
     scoring: chatads_pb2_grpc.AdScoringStub, catalog: chatads_pb2_grpc.CatalogStub
 ) -> None:
-    base = scoring.Score(req("cheap flights, running shoes, a new laptop and a cookbook", user="b1", max_ads=10)).ads
+    base = scoring.Score(
+        req("cheap flights, running shoes, a new laptop and a cookbook", user="b1", max_ads=10)
+    ).ads
     adv = base[0].advertiser
     cat = catalog.GetAd(pb.GetAdRequest(ad_id=base[0].ad_id)).categories[0].split("-")[0]
     filtered = scoring.Score(
-        req("cheap flights, running shoes, a new laptop and a cookbook", user="b2", max_ads=10, bcat=[cat], badv=[adv])
+        req(
+            "cheap flights, running shoes, a new laptop and a cookbook",
+            user="b2",
+            max_ads=10,
+            bcat=[cat],
+            badv=[adv],
+        )
     ).ads
     assert filtered
     for a in filtered:

@@ -6,14 +6,14 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "LEXICON_TSV",
+    "TAXONOMY_TSV",
     "Engine",
     "EngineError",
     "InvalidArgumentError",
-    "LEXICON_TSV",
     "NotFoundError",
     "ScoreResult",
     "ScoredAd",
-    "TAXONOMY_TSV",
     "__version__",
     "hash_texts",
     "tokenize",

@@ -3,10 +3,11 @@
 The demo catalog lets the engine be tried without real advertiser data. Every ad is synthetic:
 advertisers are fictional domains under the reserved ``.example`` TLD, so no real company is
 named; titles and texts are filled from templates with words of the topic lexicon
-(``rust/data/topic_lexicon.tsv``, compiled into ``chatads._core``), so that each ad is lexically findable from a chat message
-about its topic. About 20% of the ads are in French, the rest in English. Topics come from the
-Topics taxonomy v2 (``rust/data/topics_taxonomy_v2.tsv``); every lexicon topic gets ads (more
-for the big commercial categories), and the other topics get ads written from their path names.
+(``rust/data/topic_lexicon.tsv``, compiled into ``chatads._core``), so that each ad is
+lexically findable from a chat message about its topic. About 20% of the ads are in French,
+the rest in English. Topics come from the Topics taxonomy v2
+(``rust/data/topics_taxonomy_v2.tsv``); every lexicon topic gets ads (more for the big
+commercial categories), and the other topics get ads written from their path names.
 Categories are IAB Content Taxonomy 1.0 codes (see `IAB_TIER1` and `IAB_SUBTREES`).
 
 The output depends only on ``(n, seed)``: one ``random.Random(seed)`` drives every choice, and
