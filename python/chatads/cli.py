@@ -12,7 +12,6 @@ import grpc
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from chatads.config import Settings
 
@@ -159,24 +158,17 @@ def demo(target: Target = "127.0.0.1:50051", max_ads: int = 3) -> None:
                 for i, t in enumerate(texts)
             )
             for text, resp in zip(texts, stub.Chat(turns, timeout=30), strict=True):
-                console.rule(f"[bold]{user}[/bold]: {text}")
                 basis = chatads_pb2.Personalization.Name(resp.personalization)
-                table = Table(
-                    show_header=True,
-                    header_style="bold",
-                    caption=f"basis {basis}; reasons {list(resp.reasons) or '-'}",
-                )
-                for col in ("ad", "advertiser", "relevance", "eCPM", "why"):
-                    table.add_column(col)
-                for ad in resp.ads:
-                    table.add_row(
-                        ad.title or ad.ad_id,
-                        ad.advertiser,
-                        f"{ad.relevance:.2f}",
-                        f"{ad.score:.4f}",
-                        ad.explanation,
+                console.rule(f"[bold]{user}[/bold]: {text}", align="left")
+                reasons = ", ".join(resp.reasons) or "-"
+                console.print(f"  basis [bold]{basis}[/bold]   reasons {reasons}")
+                for rank, ad in enumerate(resp.ads, start=1):
+                    console.print(
+                        f"  {rank}. [bold]{ad.title or ad.ad_id}[/bold] ({ad.advertiser})  "
+                        f"relevance {ad.relevance:.2f}  pCTR {ad.pctr:.2%}  "
+                        f"eCPM {ad.score:.3f}"
                     )
-                console.print(table)
+                    console.print(f"     [dim]{ad.explanation}[/dim]")
     except grpc.RpcError as exc:
         err.print(f"[red]error:[/red] {target}: {exc.code().name}: {exc.details()}")
         raise typer.Exit(2) from None

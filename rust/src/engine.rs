@@ -383,26 +383,7 @@ impl Engine {
                 }
             })
             .collect();
-        let on_what = match basis {
-            wire::Personalization::Personalized => "your recent conversations and this one",
-            _ => "this conversation only",
-        };
-        let explanation = if topics.is_empty() {
-            format!(
-                "Shown because words of {on_what} match this ad (relevance {:.2}); no interest profile topic is shared.",
-                r.relevance
-            )
-        } else {
-            let names: Vec<String> = topics
-                .iter()
-                .map(|t| rank::readable_topic(&t.name))
-                .collect();
-            format!(
-                "Shown because {on_what} are about {}, a topic of this ad (relevance {:.2}).",
-                names.join("; "),
-                r.relevance
-            )
-        };
+        let explanation = explain(&topics, basis, r.relevance);
         wire::ScoredAd {
             ad_id: r.ad.ad_id.clone(),
             advertiser: r.ad.advertiser.clone(),
@@ -582,6 +563,31 @@ impl Engine {
     pub fn user_key(&self, user_id: &str) -> [u8; 16] {
         self.keys.user(user_id)
     }
+}
+
+/// One sentence a person can read: why this ad, on what basis.
+fn explain(topics: &[wire::Topic], basis: wire::Personalization, relevance: f32) -> String {
+    let whose = match basis {
+        wire::Personalization::Personalized => "your recent conversations are",
+        _ => "this conversation is",
+    };
+    if topics.is_empty() {
+        let source = match basis {
+            wire::Personalization::Personalized => "your recent conversations",
+            _ => "this conversation",
+        };
+        return format!(
+            "Shown because words in {source} match this ad's text (relevance {relevance:.2})."
+        );
+    }
+    let names: Vec<String> = topics
+        .iter()
+        .map(|t| rank::readable_topic(&t.name))
+        .collect();
+    format!(
+        "Shown because {whose} about {}, and so is this ad (relevance {relevance:.2}).",
+        names.join(" and ")
+    )
 }
 
 #[cfg(test)]

@@ -202,7 +202,17 @@ pub fn shared_topics(
         }
     }
     shared.sort_by(|a, b| b.1.total_cmp(&a.1));
-    shared.into_iter().take(max).map(|s| s.0).collect()
+    // Name the most specific topics: drop one whose descendant is also shared.
+    let ids: Vec<u16> = shared.iter().map(|s| s.0).collect();
+    shared
+        .into_iter()
+        .map(|s| s.0)
+        .filter(|&t| {
+            !ids.iter()
+                .any(|&o| o != t && topics.is_ancestor_or_self(t, o))
+        })
+        .take(max)
+        .collect()
 }
 
 /// "Travel & Transportation > Air Travel" from "/Travel & Transportation/Air Travel".
@@ -254,6 +264,20 @@ mod tests {
         // c1 is under min_relevance; a2 beats a1 on eCPM and takes a.example's place.
         assert_eq!(ids, ["a2", "b1"]);
         assert!(out[0].score >= out[1].score);
+    }
+
+    #[test]
+    fn shared_topics_name_the_most_specific_common_topic() {
+        let tax = "id\tpath\n1\t/Travel\n2\t/Travel/Air Travel\n3\t/Travel/Hotels\n4\t/Sports\n";
+        let topics = Topics::parse(tax, "h\n", 8, 1).unwrap();
+        let idx = |id| topics.index_of(id).unwrap();
+        let mut a = (*ad("x", "a.example", 1.0, &[])).clone();
+        a.topic_idx = vec![idx(1), idx(2)];
+        // Interest in air travel: the ad's "Air Travel" is named, not its parent too.
+        assert_eq!(shared_topics(&topics, &[(idx(2), 1.0)], &a, 3), [idx(2)]);
+        // Interest in hotels only meets the ad in "Travel".
+        assert_eq!(shared_topics(&topics, &[(idx(3), 1.0)], &a, 3), [idx(1)]);
+        assert!(shared_topics(&topics, &[(idx(4), 1.0)], &a, 3).is_empty());
     }
 
     #[test]
