@@ -51,6 +51,11 @@ $(DEPS_STAMP): pyproject.toml | system-deps
 venv: $(DEPS_STAMP) ## create .venv with the Python dependencies
 
 $(BUILD_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) pyproject.toml
+	@# A `maturin build --release` (wheel repair) patches cargo's linked library in place
+	@# to need bundled copies of libgomp/OpenBLAS; never develop against that file.
+	@lib=$(CARGO_TARGET_DIR)/release/deps/lib_core.so; \
+	if [ -f $$lib ] && readelf -d $$lib 2>/dev/null | grep -q 'NEEDED.*-[0-9a-f]\{8\}\.so'; then \
+		rm -f $$lib $(CARGO_TARGET_DIR)/release/lib_core.so $(CARGO_TARGET_DIR)/maturin/lib_core.so; fi
 	$(VENV)/bin/maturin develop $(CARGO_FLAGS) -q
 	@touch $@
 
