@@ -2,8 +2,10 @@
 //! Debian `protobuf-compiler`, or set `PROTOC`).
 
 fn main() -> std::io::Result<()> {
-    let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../proto");
-    let proto = proto_dir.join("chatads/v1/chatads.proto");
-    println!("cargo:rerun-if-changed={}", proto.display());
-    prost_build::Config::new().compile_protos(&[proto], &[proto_dir])
+    // Relative to this package: the target directory may be shared by several
+    // checkouts, and an absolute path would watch another checkout's file.
+    const PROTO: &str = "../proto/chatads/v1/chatads.proto";
+    println!("cargo:rerun-if-changed={PROTO}");
+    println!("cargo:rerun-if-changed=build.rs");
+    prost_build::Config::new().compile_protos(&[PROTO], &["../proto"])
 }

@@ -14,8 +14,20 @@ from chatads.v1 import chatads_pb2_grpc
 SECRET = "test-secret-0123456789abcdef"
 
 
+#: A real TC string (encoded with the IAB's @iabtcf/core): purposes 1-4 consented,
+#: vendors 755 and 999 consented (range encoding), vendor 2 legitimate interest.
+TC_P1234 = "CQuci4AQuci4AAKABBENCWEAAPAAAAAAAAqIHzwAgF5gPnAAIgAA.IJYQBIAAgAEAvMB84EsA"
+
+
 def make_settings(**overrides: object) -> Settings:
-    base: dict[str, object] = {"secret": SECRET, "port": 0, "workers": 4}
+    """Settings for relevance and API tests: GDPR does not apply unless a request says
+    so (the privacy tests use the strict default explicitly)."""
+    base: dict[str, object] = {
+        "secret": SECRET,
+        "port": 0,
+        "workers": 4,
+        "gdpr_when_unknown": False,
+    }
     base.update(overrides)
     return Settings(**base)  # type: ignore[arg-type]
 

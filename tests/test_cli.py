@@ -17,6 +17,8 @@ from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 from typer.testing import CliRunner
 
+from .conftest import TC_P1234
+
 runner = CliRunner()
 
 
@@ -77,8 +79,13 @@ def test_demo_prints_ads_with_explanations(server: ChatadsServer) -> None:
     assert "PERSONALIZED" in result.output
 
 
-def test_serve_runs_as_a_process_and_stops_on_sigterm() -> None:
-    env = {**os.environ, "CHATADS_DEMO_CATALOG_SIZE": "500", "CHATADS_PORT": "0"}
+def test_serve_runs_as_a_process_and_stops_on_sigterm(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "CHATADS_DEMO_CATALOG_SIZE": "500",
+        "CHATADS_PORT": "0",
+        "CHATADS_DATA_DIR": str(tmp_path / "data"),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "chatads.cli", "serve"],
         env=env,
@@ -93,10 +100,16 @@ def test_serve_runs_as_a_process_and_stops_on_sigterm() -> None:
         assert m, line + (proc.stderr.read() if proc.stderr else "")
         stub = chatads_pb2_grpc.AdScoringStub(grpc.insecure_channel(m.group(1)))
         resp = stub.Score(
-            pb.ScoreRequest(user_id="p", session_id="s", max_ads=2, message="flights and hotels"),
+            pb.ScoreRequest(
+                user_id="p",
+                session_id="s",
+                max_ads=2,
+                message="flights and hotels",
+                consent=TC_P1234,
+            ),
             timeout=10,
         )
-        assert resp.ads
+        assert resp.ads and resp.profile_updated
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:

@@ -7,6 +7,8 @@ import numpy.typing as npt
 
 __all__ = [
     "LEXICON_TSV",
+    "SENSITIVE_CATEGORIES",
+    "SENSITIVE_LEXICON_TSV",
     "TAXONOMY_TSV",
     "Engine",
     "EngineError",
@@ -14,6 +16,7 @@ __all__ = [
     "NotFoundError",
     "ScoreResult",
     "ScoredAd",
+    "SensitiveGuard",
     "__version__",
     "hash_texts",
     "tokenize",
@@ -24,6 +27,10 @@ __version__: str
 TAXONOMY_TSV: str
 #: The topic lexicon (TSV: topic_id, lang, word), as compiled into the engine.
 LEXICON_TSV: str
+#: The GDPR Art. 9 categories the guard knows, in bit order.
+SENSITIVE_CATEGORIES: list[str]
+#: The sensitive-category lexicon (TSV: category, lang, pattern, kind).
+SENSITIVE_LEXICON_TSV: str
 
 class InvalidArgumentError(ValueError):
     """A caller-supplied value is malformed or out of range; `.field` names it."""
@@ -53,6 +60,17 @@ def hash_texts(
 
 def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """Python-compatible tokens of one text (sklearn's default analyzer)."""
+
+@final
+class SensitiveGuard:
+    """The sensitive-category guard (GDPR Art. 9): which special categories a text touches."""
+
+    def __new__(cls, lexicon_tsv: str | None = None) -> SensitiveGuard: ...
+    def detect(self, text: str) -> list[str]:
+        """Category names the text touches (empty when none), in a fixed order."""
+    def detect_many(self, texts: list[str]) -> list[list[str]]:
+        """`detect` for many texts at once."""
+    def __len__(self) -> int: ...
 
 @final
 class ScoredAd:
@@ -130,6 +148,12 @@ class Engine:
         context_weight: float = 0.5,
         pctr: tuple[float, float, float, float] = ...,
         max_message_bytes: int = 16384,
+        profile_ttl_s: float = 2592000.0,
+        vendor_id: int | None = None,
+        gdpr_when_unknown: bool = True,
+        contextual_without_consent: bool = False,
+        sensitive_turn_ads: str = ...,
+        data_dir: str | None = None,
     ) -> Engine: ...
     @property
     def d(self) -> int: ...
@@ -145,9 +169,15 @@ class Engine:
         bcat: list[str] = ...,
         badv: list[str] = ...,
         request_id: str = ...,
+        gdpr: int | None = None,
+        consent: str = ...,
+        gpp: str = ...,
+        gpp_sid: list[int] = ...,
+        coppa: bool = False,
+        user_is_minor: bool = False,
         now: float | None = None,
     ) -> ScoreResult:
-        """Scores one chat turn (and learns from it)."""
+        """Scores one chat turn (and learns from it, when allowed)."""
     def score_pb(self, request: bytes, *, now: float | None = None) -> bytes:
         """`ScoreRequest` bytes in, `ScoreResponse` bytes out (the gRPC path)."""
     def chat_turn_pb(self, turn: bytes, *, now: float | None = None) -> bytes:
@@ -168,16 +198,24 @@ class Engine:
         """Embeds texts into an `(n, d)` float32 array."""
     def search(self, query: list[float], k: int) -> list[tuple[str, float]]:
         """Raw ANN search: up to `k` (ad_id, inner product) for a query vector."""
-    def forget_user(self, user_id: str) -> bool:
+    def forget_user(self, user_id: str, *, now: float | None = None) -> bool:
         """Deletes everything held about a user (profile, sessions, counters)."""
+    def set_opt_out(self, user_id: str, opted_out: bool, *, now: float | None = None) -> bool:
+        """Opts a user out of (or back into) profiling; opting out deletes the profile."""
+    def is_opted_out(self, user_id: str) -> bool: ...
+    def get_profile_pb(self, request: bytes, *, now: float | None = None) -> bytes:
+        """`Privacy` service calls: request bytes in, response bytes out."""
+    def forget_user_pb(self, request: bytes, *, now: float | None = None) -> bytes: ...
+    def set_opt_out_pb(self, request: bytes, *, now: float | None = None) -> bytes: ...
+    def explain_ad_pb(self, request: bytes, *, now: float | None = None) -> bytes: ...
     def profile(self, user_id: str, *, now: float | None = None) -> dict[str, Any] | None:
         """What is held about a user, or None."""
     def stats(self) -> dict[str, Any]:
         """Counters: ads, indexed, fresh, rebuilds, index factory, profiles, sessions."""
     def rebuild_index(self, *, full: bool = False) -> None:
         """Folds recent catalog writes into the FAISS index now (normally automatic)."""
-    def sweep(self, *, now: float | None = None) -> int:
-        """Drops expired sessions; returns how many."""
+    def sweep(self, *, now: float | None = None) -> tuple[int, int]:
+        """Drops expired sessions and profiles; returns how many of each."""
     def topics(self) -> list[tuple[int, str]]:
         """Topics taxonomy as (id, path) pairs."""
     def __len__(self) -> int: ...

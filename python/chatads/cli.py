@@ -27,6 +27,10 @@ app.add_typer(catalog_app, name="catalog")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "chatads"
+#: A real TC string (encoded with the IAB's @iabtcf/core): consent to purposes 1-4.
+DEMO_CONSENT = "CQuci4AQuci4AAKABBENCWEAAPAAAAAAAAqIHzwAgF5gPnAAIgAA.IJYQBIAAgAEAvMB84EsA"
+
 Target = Annotated[str, typer.Option(help="host:port of a running chatads server")]
 
 
@@ -36,11 +40,22 @@ def serve(
     port: Annotated[int | None, typer.Option(help="port (0 = any free port)")] = None,
     workers: Annotated[int | None, typer.Option(help="gRPC worker threads")] = None,
     demo: Annotated[bool | None, typer.Option(help="load the built-in demo catalog")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="durable privacy state [default: ~/.local/share/chatads]")
+    ] = None,
 ) -> None:
     """Start the gRPC server (settings also come from CHATADS_* variables)."""
-    given: dict[str, Any] = {"host": host, "port": port, "workers": workers, "demo_catalog": demo}
+    given: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "demo_catalog": demo,
+        "data_dir": data_dir,
+    }
     overrides = {k: v for k, v in given.items() if v is not None}
     settings = Settings(**overrides)
+    if settings.data_dir is None:
+        settings = settings.model_copy(update={"data_dir": DEFAULT_DATA_DIR})
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
@@ -124,13 +139,16 @@ def catalog_load(
         raise typer.Exit(1)
 
 
-DEMO_SCRIPT: list[tuple[str, str, str]] = [
-    ("alice", "trip", "Hi! I'm planning a trip to Lisbon in May."),
-    ("alice", "trip", "What is the cheapest way to find flights and a nice hotel?"),
-    ("alice", "trip", "Also, is it easy to rent a car there for a road trip?"),
-    ("bob", "run", "I just signed up for my first marathon."),
-    ("bob", "run", "Which running shoes would you recommend for long distances?"),
-    ("chloe", "cuisine", "Je cherche une recette de tarte aux pommes et un bon robot de cuisine."),
+# (user, session, consents?, message): alice and bob consent (TCF purposes 1-4),
+# chloe's CMP sent no TC string, and bob's third turn touches health.
+DEMO_SCRIPT: list[tuple[str, str, bool, str]] = [
+    ("alice", "trip", True, "Hi! I'm planning a trip to Lisbon in May."),
+    ("alice", "trip", True, "What is the cheapest way to find flights and a nice hotel?"),
+    ("alice", "trip", True, "Also, is it easy to rent a car there for a road trip?"),
+    ("bob", "run", True, "I just signed up for my first marathon."),
+    ("bob", "run", True, "Which running shoes would you recommend for long distances?"),
+    ("bob", "run", True, "My doctor says my asthma could get worse when I run."),
+    ("chloe", "cuisine", False, "Une recette de tarte aux pommes et un robot de cuisine ?"),
 ]
 
 
@@ -140,11 +158,11 @@ def demo(target: Target = "127.0.0.1:50051", max_ads: int = 3) -> None:
     from chatads.v1 import chatads_pb2, chatads_pb2_grpc
 
     stub = chatads_pb2_grpc.AdScoringStub(grpc.insecure_channel(target))
-    by_session: dict[tuple[str, str], list[str]] = {}
-    for user, session, text in DEMO_SCRIPT:
-        by_session.setdefault((user, session), []).append(text)
+    by_session: dict[tuple[str, str, bool], list[str]] = {}
+    for user, session, consents, text in DEMO_SCRIPT:
+        by_session.setdefault((user, session, consents), []).append(text)
     try:
-        for (user, session), texts in by_session.items():
+        for (user, session, consents), texts in by_session.items():
             turns = (
                 chatads_pb2.ChatTurn(
                     request=chatads_pb2.ScoreRequest(
@@ -153,6 +171,8 @@ def demo(target: Target = "127.0.0.1:50051", max_ads: int = 3) -> None:
                         session_id=session,
                         message=t,
                         max_ads=max_ads,
+                        regs=chatads_pb2.Regs(gdpr=1),
+                        consent=DEMO_CONSENT if consents else "",
                     )
                 )
                 for i, t in enumerate(texts)

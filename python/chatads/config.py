@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -31,12 +33,31 @@ class Settings(BaseSettings):
     demo_catalog: bool = Field(True, description="load the built-in demo catalog at start")
     demo_catalog_size: int = Field(6000, ge=0, le=1_000_000)
 
-    # Identity
+    # Identity and durable state
     secret: SecretStr | None = Field(
         None,
         description="key of the HMAC that turns user ids into profile keys (>= 16 bytes); "
-        "random per process when unset",
+        "read from (or created in) data_dir/secret.key when unset, random per process "
+        "without a data_dir",
     )
+    data_dir: Path | None = Field(
+        None, description="where durable privacy state (forget, opt-out) lives; None = memory"
+    )
+
+    # Privacy
+    vendor_id: int | None = Field(
+        None, ge=1, le=65535, description="our IAB GVL vendor id (vendor consent and restrictions)"
+    )
+    gdpr_when_unknown: bool = Field(
+        True, description="whether GDPR applies when regs.gdpr is absent (strict: yes)"
+    )
+    contextual_without_consent: bool = Field(
+        False, description="under GDPR without a valid TC string: contextual ads (True) or none"
+    )
+    sensitive_turn_ads: Literal["none", "profile_only"] = Field(
+        "none", description="ads on a turn that touches a GDPR Art. 9 category"
+    )
+    profile_ttl_s: float = Field(30 * 86400.0, gt=0, description="profiles expire when idle")
 
     # Text pipeline
     d: int = Field(64, ge=2, le=4096, description="embedding dimension")
@@ -65,10 +86,24 @@ class Settings(BaseSettings):
     )
 
     def secret_bytes(self) -> bytes:
-        """The HMAC key; a fresh random one when none is configured."""
-        if self.secret is None:
+        """The HMAC key: configured, else kept in `data_dir/secret.key` (created 0600 on
+        first use, so profile keys and the privacy ledger survive restarts), else random."""
+        if self.secret is not None:
+            raw = self.secret.get_secret_value().encode()
+            if len(raw) < 16:
+                raise ValueError("secret: must be at least 16 bytes")
+            return raw
+        if self.data_dir is None:
             return secrets.token_bytes(32)
-        raw = self.secret.get_secret_value().encode()
-        if len(raw) < 16:
-            raise ValueError("secret: must be at least 16 bytes")
-        return raw
+        path = Path(self.data_dir).expanduser() / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+        key = path.read_bytes()
+        if len(key) < 16:
+            raise ValueError(f"secret: {path} holds {len(key)} bytes, expected 32")
+        return key

@@ -14,6 +14,7 @@ from chatads import _core
 from chatads._weights import word_zipf
 from chatads.config import Settings
 from chatads.hashing import hash_text
+from chatads.v1 import chatads_pb2
 
 log = logging.getLogger("chatads.engine")
 
@@ -64,6 +65,12 @@ class Engine:
             context_weight=settings.context_weight,
             pctr=settings.pctr,
             max_message_bytes=settings.max_message_bytes,
+            profile_ttl_s=settings.profile_ttl_s,
+            vendor_id=settings.vendor_id,
+            gdpr_when_unknown=settings.gdpr_when_unknown,
+            contextual_without_consent=settings.contextual_without_consent,
+            sensitive_turn_ads=settings.sensitive_turn_ads,
+            data_dir=None if settings.data_dir is None else str(settings.data_dir.expanduser()),
         )
 
     # ---- properties -------------------------------------------------------------
@@ -93,12 +100,22 @@ class Engine:
         bcat: Sequence[str] = (),
         badv: Sequence[str] = (),
         request_id: str = "",
+        gdpr: int | None = None,
+        consent: str = "",
+        gpp: str = "",
+        gpp_sid: Sequence[int] = (),
+        coppa: bool = False,
+        user_is_minor: bool = False,
         now: float | None = None,
     ) -> _core.ScoreResult:
-        """Learn from one chat turn (when it carries anything) and return ranked ads.
+        """Learn from one chat turn (when allowed) and return ranked, explained ads.
 
         `bcat` blocks IAB categories (and their subcategories), `badv` advertiser
-        domains (and their subdomains). `now` (Unix seconds) is for tests and replays.
+        domains (and their subdomains). `gdpr`, `consent` (a TCF v2 TC string),
+        `gpp`/`gpp_sid`, `coppa` and `user_is_minor` have their OpenRTB meanings
+        and decide what may be used (see the README's privacy section); the
+        result's `personalization` and `reasons` say what was. `now` (Unix
+        seconds) is for tests and replays.
         """
         return self._core.score(
             user_id,
@@ -108,6 +125,12 @@ class Engine:
             bcat=list(bcat),
             badv=list(badv),
             request_id=request_id,
+            gdpr=gdpr,
+            consent=consent,
+            gpp=gpp,
+            gpp_sid=list(gpp_sid),
+            coppa=coppa,
+            user_is_minor=user_is_minor,
             now=now,
         )
 
@@ -155,8 +178,29 @@ class Engine:
     # ---- users ------------------------------------------------------------------
 
     def forget_user(self, user_id: str) -> bool:
-        """Delete the user's profile, sessions and counters; True if anything was held."""
+        """Delete the user's profile, sessions and counters at once, durably (with a
+        `data_dir`); True if anything was held (GDPR Art. 17)."""
         return self._core.forget_user(user_id)
+
+    def set_opt_out(self, user_id: str, opted_out: bool = True) -> bool:
+        """Opt a user out of profiling (the profile is deleted and stays off) or back in."""
+        return self._core.set_opt_out(user_id, opted_out)
+
+    def profile_report(self, user_id: str) -> chatads_pb2.ProfileReport:
+        """What is held about a user, with a summary a person can read (GDPR Art. 15)."""
+        req = chatads_pb2.GetProfileRequest(user_id=user_id).SerializeToString()
+        report: chatads_pb2.ProfileReport = chatads_pb2.ProfileReport.FromString(
+            self._core.get_profile_pb(req)
+        )
+        return report
+
+    def explain_ad(self, user_id: str, ad_id: str) -> chatads_pb2.AdExplanation:
+        """Why this ad for this user, and how to change it (DSA Art. 26(1)(d))."""
+        req = chatads_pb2.ExplainAdRequest(user_id=user_id, ad_id=ad_id).SerializeToString()
+        explanation: chatads_pb2.AdExplanation = chatads_pb2.AdExplanation.FromString(
+            self._core.explain_ad_pb(req)
+        )
+        return explanation
 
     def profile(self, user_id: str, *, now: float | None = None) -> dict[str, Any] | None:
         """What is held about a user: decayed interest vector, topic weights, times."""

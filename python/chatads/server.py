@@ -36,7 +36,8 @@ log = logging.getLogger("chatads.server")
 PACKAGE = "chatads.v1"
 SCORING = f"{PACKAGE}.AdScoring"
 CATALOG = f"{PACKAGE}.Catalog"
-SERVICES = (SCORING, CATALOG)
+PRIVACY = f"{PACKAGE}.Privacy"
+SERVICES = (SCORING, CATALOG, PRIVACY)
 
 BytesFn = Callable[[bytes], bytes]
 
@@ -100,6 +101,15 @@ def build_handlers(engine: Engine) -> list[grpc.GenericRpcHandler]:
                 "UpsertAds": _unary("UpsertAds", core.upsert_ads_pb),
                 "DeleteAds": _unary("DeleteAds", core.delete_ads_pb),
                 "GetAd": _unary("GetAd", core.get_ad_pb),
+            },
+        ),
+        grpc.method_handlers_generic_handler(
+            PRIVACY,
+            {
+                "GetProfile": _unary("GetProfile", core.get_profile_pb),
+                "ForgetUser": _unary("ForgetUser", core.forget_user_pb),
+                "SetOptOut": _unary("SetOptOut", core.set_opt_out_pb),
+                "ExplainAd": _unary("ExplainAd", core.explain_ad_pb),
             },
         ),
     ]

@@ -4,12 +4,16 @@
 //! ranking together and validates everything that comes from outside. It
 //! knows nothing of Python; `py/` wraps it.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::catalog::{AdRecord, Catalog, CatalogConfig};
 use crate::error::{CoreError, Result};
-use crate::profile::{ContextTurn, InterestProfile, KeyHasher, ProfileConfig, ProfileStore};
+use crate::privacy::consent::{reason, ConsentConfig, ConsentInput, ConsentPolicy};
+use crate::privacy::ledger::{Op, PrivacyLedger};
+use crate::privacy::sensitive::{Categories, SensitiveGuard};
+use crate::profile::{Basis, ContextTurn, InterestProfile, KeyHasher, ProfileConfig, ProfileStore};
 use crate::rank::{self, normalize_domain, Blocklists, RankConfig, Ranked};
 use crate::text::embed::{Embedder, TopicHits};
 use crate::text::hashing::{murmur3_signed, HashingConfig};
@@ -51,8 +55,23 @@ pub struct EngineConfig {
     pub catalog: CatalogConfig,
     pub rank: RankConfig,
     pub limits: Limits,
+    pub consent: ConsentConfig,
+    /// What to do on a turn that touches a special category.
+    pub sensitive_turn_ads: SensitiveTurnAds,
+    /// Where durable privacy state lives; `None` = memory only.
+    pub data_dir: Option<PathBuf>,
     /// Secret of the keyed hash of user ids.
     pub secret: Vec<u8>,
+}
+
+/// Ads on a turn that touches a GDPR Art. 9 category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SensitiveTurnAds {
+    /// No ads at all on that turn (the default).
+    None,
+    /// Ads chosen from the profile and earlier turns only (when consented),
+    /// never from the sensitive turn, and never sensitive ads.
+    ProfileOnly,
 }
 
 impl Default for EngineConfig {
@@ -65,6 +84,9 @@ impl Default for EngineConfig {
             catalog: CatalogConfig::default(),
             rank: RankConfig::default(),
             limits: Limits::default(),
+            consent: ConsentConfig::default(),
+            sensitive_turn_ads: SensitiveTurnAds::None,
+            data_dir: None,
             secret: Vec::new(),
         }
     }
@@ -76,6 +98,9 @@ pub struct Engine {
     pub topics: Arc<Topics>,
     pub profiles: ProfileStore,
     pub catalog: Catalog,
+    pub consent: ConsentPolicy,
+    pub guard: SensitiveGuard,
+    pub ledger: PrivacyLedger,
     keys: KeyHasher,
 }
 
@@ -153,9 +178,16 @@ impl Engine {
                 0,
             )?;
         }
+        let ledger = match &config.data_dir {
+            Some(dir) => PrivacyLedger::open(dir)?,
+            None => PrivacyLedger::in_memory(),
+        };
         Ok(Self {
             profiles: ProfileStore::new(config.d, config.profile.clone()),
             catalog: Catalog::new(config.d, config.catalog.clone()),
+            consent: ConsentPolicy::new(config.consent.clone()),
+            guard: SensitiveGuard::builtin()?,
+            ledger,
             keys: KeyHasher::new(&config.secret),
             embedder,
             topics,
@@ -222,23 +254,34 @@ impl Engine {
         Ok(())
     }
 
-    /// Embeds a turn and, when it carries anything, adds it to the profile and
-    /// the session context. Returns what the turn contributed.
-    fn ingest_turn(&self, user: &[u8; 16], session: &[u8; 16], message: &str, now: f64) -> Turn {
+    /// Adds an embedded turn to the profile and the session context.
+    fn learn(
+        &self,
+        user: &[u8; 16],
+        session: &[u8; 16],
+        turn: &Turn,
+        now: f64,
+        basis: Basis,
+    ) -> bool {
+        let Some(v) = &turn.vector else { return false };
+        self.profiles
+            .update_profile(user, v, &turn.hits, now, basis);
+        let ctx = ContextTurn {
+            vector: v.clone().into_boxed_slice(),
+            topics: turn.hits.clone(),
+        };
+        self.profiles.push_context(session, user, ctx, now);
+        true
+    }
+
+    fn embed_turn(&self, message: &str) -> Turn {
         let (vector, hits) = self.embedder.embed(message);
-        if let Some(v) = &vector {
-            self.profiles.update_profile(user, v, &hits, now);
-            let turn = ContextTurn {
-                vector: v.clone().into_boxed_slice(),
-                topics: hits.clone(),
-            };
-            self.profiles.push_context(session, user, turn, now);
-        }
         Turn { vector, hits }
     }
 
-    /// Adds a turn to the user's profile and session without scoring.
-    /// Returns whether it carried anything to learn from.
+    /// Adds a turn to the user's profile and session without scoring (the
+    /// caller vouches for consent). Opted-out users and sensitive turns are
+    /// never learnt from. Returns whether the turn was used.
     pub fn ingest(&self, user_id: &str, session_id: &str, message: &str, now: f64) -> Result<bool> {
         check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
         check_id("session_id", session_id, self.config.limits.max_id_bytes)?;
@@ -254,25 +297,96 @@ impl Engine {
         }
         let user = self.keys.user(user_id);
         let session = self.keys.session(user_id, session_id);
-        Ok(self
-            .ingest_turn(&user, &session, message, now)
-            .vector
-            .is_some())
+        if self.ledger.is_opted_out(&user) || !self.guard.detect(message).is_empty() {
+            return Ok(false);
+        }
+        Ok(self.learn(
+            &user,
+            &session,
+            &self.embed_turn(message),
+            now,
+            Basis::Caller,
+        ))
     }
 
-    /// Scores one chat turn.
+    /// Scores one chat turn: decide what may be used, learn from the turn if
+    /// allowed, select and rank ads, explain them.
     pub fn score(&self, req: &wire::ScoreRequest, now: f64) -> Result<wire::ScoreResponse> {
         let started = Instant::now();
         self.validate_score(req)?;
         let user = self.keys.user(&req.user_id);
         let session = self.keys.session(&req.user_id, &req.session_id);
         let rc = &self.config.rank;
-        let mut reasons: Vec<String> = Vec::new();
 
-        // Context before this turn, then the turn itself (which also learns).
-        let context = self.profiles.context(&session, now);
-        let profile = self.profiles.profile_view(&user, now);
-        let turn = self.ingest_turn(&user, &session, &req.message, now);
+        // What may be used: consent, then minors, opt-out and sensitive data.
+        let regs = req.regs.clone().unwrap_or_default();
+        let consent = self.consent.decide(&ConsentInput {
+            gdpr: regs.gdpr,
+            gpp: &regs.gpp,
+            gpp_sid: &regs.gpp_sid,
+            consent: &req.consent,
+        });
+        let mut reasons: Vec<String> = consent.reasons.iter().map(|r| r.to_string()).collect();
+        if regs.coppa == 1 {
+            reasons.push(reason::COPPA.into());
+        }
+        if req.user_is_minor {
+            reasons.push(reason::MINOR.into());
+        }
+        let opted_out = self.ledger.is_opted_out(&user);
+        if opted_out {
+            reasons.push(reason::OPTED_OUT.into());
+        }
+        let sensitive = self.guard.detect(&req.message);
+        if !sensitive.is_empty() {
+            reasons.push(reason::SENSITIVE_TURN.into());
+        }
+        let personal = regs.coppa != 1 && !req.user_is_minor && !opted_out;
+        let may_update = consent.may_update_profile && personal && sensitive.is_empty();
+        let may_use = consent.may_use_profile && personal;
+        let may_serve = consent.may_serve
+            && (sensitive.is_empty()
+                || self.config.sensitive_turn_ads == SensitiveTurnAds::ProfileOnly);
+
+        // A sensitive turn is never embedded, stored or used.
+        let turn = if sensitive.is_empty() {
+            self.embed_turn(&req.message)
+        } else {
+            Turn {
+                vector: None,
+                hits: TopicHits::default(),
+            }
+        };
+        let context = if may_use {
+            self.profiles.context(&session, now)
+        } else {
+            Vec::new()
+        };
+        let profile = if may_use {
+            self.profiles.profile_view(&user, now)
+        } else {
+            None
+        };
+        let basis = if consent.gdpr_applies {
+            Basis::TcfConsent
+        } else {
+            Basis::NotGdpr
+        };
+        let learned = may_update && self.learn(&user, &session, &turn, now, basis);
+        let mut response = wire::ScoreResponse {
+            request_id: req.request_id.clone(),
+            profile_updated: learned,
+            ..Default::default()
+        };
+        let finish = |mut r: wire::ScoreResponse, reasons: Vec<String>| {
+            r.reasons = reasons;
+            r.took_us = started.elapsed().as_micros().min(u32::MAX as u128) as u32;
+            r
+        };
+        if !may_serve {
+            response.set_personalization(wire::Personalization::None);
+            return Ok(finish(response, reasons));
+        }
 
         let d = self.config.d;
         let mut query = vec![0f32; d];
@@ -289,6 +403,7 @@ impl Engine {
             query.iter_mut().zip(v).for_each(|(q, x)| *q += x);
             add_interest(&turn.hits.0, 1.0);
         }
+        let mut personalized = false;
         let mut w = rc.context_weight;
         for t in &context {
             query
@@ -297,8 +412,8 @@ impl Engine {
                 .for_each(|(q, x)| *q += w * x);
             add_interest(&t.topics.0, w);
             w *= 0.5;
+            personalized = true;
         }
-        let mut used_profile = false;
         if let Some((mut pv, ptopics)) = profile {
             let mass = normalize(&mut pv);
             if mass > 1e-6 {
@@ -308,22 +423,14 @@ impl Engine {
                 let normalized: Vec<(u16, f32)> =
                     ptopics.iter().map(|&(t, x)| (t, x / total)).collect();
                 add_interest(&normalized, w);
-                used_profile = true;
+                personalized = true;
             }
         }
         interest.sort_by(|a, b| b.1.total_cmp(&a.1));
-
-        let mut response = wire::ScoreResponse {
-            request_id: req.request_id.clone(),
-            profile_updated: turn.vector.is_some(),
-            ..Default::default()
-        };
         if normalize(&mut query) <= 1e-6 {
-            reasons.push("no_context".into());
+            reasons.push(reason::NO_CONTEXT.into());
             response.set_personalization(wire::Personalization::None);
-            response.reasons = reasons;
-            response.took_us = started.elapsed().as_micros() as u32;
-            return Ok(response);
+            return Ok(finish(response, reasons));
         }
 
         let max_ads = req.max_ads as usize;
@@ -334,24 +441,32 @@ impl Engine {
             .into_iter()
             .filter_map(|(slot, s)| self.catalog.by_slot(slot).map(|a| (a, s)))
             .collect();
-        let cap_keys: Vec<u32> = records.iter().map(|(a, _)| a.cap_key).collect();
-        let capped = self.profiles.capped(&user, &cap_keys, now);
+        let capped = if may_use {
+            let keys: Vec<u32> = records.iter().map(|(a, _)| a.cap_key).collect();
+            self.profiles.capped(&user, &keys, now)
+        } else {
+            vec![false; records.len()]
+        };
         let eligible: Vec<(Arc<AdRecord>, f32)> = records
             .into_iter()
             .zip(capped)
-            .filter(|((ad, _), capped)| !capped && !blocks.blocks(ad))
+            // Sensitive ads are never chosen on a personalised basis (DSA Art. 26(3)).
+            .filter(|((ad, _), capped)| {
+                !capped && !blocks.blocks(ad) && (!personalized || ad.sensitive.is_empty())
+            })
             .map(|(c, _)| c)
             .collect();
         let ranked = rank::rank(eligible, max_ads, rc);
         if ranked.is_empty() {
-            reasons.push("no_relevant_ads".into());
+            reasons.push(reason::NO_RELEVANT_ADS.into());
         }
-        let shown: Vec<u32> = ranked.iter().map(|r| r.ad.cap_key).collect();
-        self.profiles.record_impressions(&user, &shown, now);
-
+        if may_update {
+            let shown: Vec<u32> = ranked.iter().map(|r| r.ad.cap_key).collect();
+            self.profiles.record_impressions(&user, &shown, now);
+        }
         let basis = if ranked.is_empty() {
             wire::Personalization::None
-        } else if used_profile {
+        } else if personalized {
             wire::Personalization::Personalized
         } else {
             wire::Personalization::Contextual
@@ -361,9 +476,7 @@ impl Engine {
             .map(|r| self.scored_ad(r, &interest, basis))
             .collect();
         response.set_personalization(basis);
-        response.reasons = reasons;
-        response.took_us = started.elapsed().as_micros() as u32;
-        Ok(response)
+        Ok(finish(response, reasons))
     }
 
     fn scored_ad(
@@ -477,7 +590,22 @@ impl Engine {
                 CoreError::invalid(f("text"), "title, text and topics carry nothing to match on; give text, topics or an embedding")
             })?
         };
+        let mut sensitive = sensitive_iab(&ad.categories);
+        for (j, name) in ad.sensitive_categories.iter().enumerate() {
+            let c = Categories::from_name(name.trim()).ok_or_else(|| {
+                CoreError::invalid(
+                    format!("ads[{i}].sensitive_categories[{j}]"),
+                    format!(
+                        "{name:?} is not one of {}",
+                        crate::privacy::sensitive::CATEGORIES.join(", ")
+                    ),
+                )
+            })?;
+            sensitive.0 |= c.0;
+        }
+        sensitive.0 |= self.guard.detect(&ad.title).0 | self.guard.detect(&ad.text).0;
         Ok(AdRecord {
+            sensitive,
             cap_key: murmur3_signed(ad.ad_id.as_bytes()) as u32,
             ad_id: ad.ad_id,
             advertiser,
@@ -545,24 +673,256 @@ impl Engine {
             bid_cpm: r.bid_cpm,
             embedding: r.embedding.to_vec(),
             tags: r.tags.clone(),
+            sensitive_categories: r.sensitive.names().iter().map(|n| n.to_string()).collect(),
         })
     }
 
     // ---- users ----------------------------------------------------------------
 
-    pub fn forget_user(&self, user_id: &str) -> Result<bool> {
+    /// Deletes the profile, sessions and counters at once and records the
+    /// request durably (so no older snapshot can bring them back).
+    pub fn forget_user(&self, user_id: &str, now: f64) -> Result<bool> {
         check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
-        Ok(self.profiles.forget(&self.keys.user(user_id)))
+        let key = self.keys.user(user_id);
+        self.ledger.record(Op::Forget, key, unix_ms(now))?;
+        Ok(self.profiles.forget(&key))
     }
 
-    pub fn profile(&self, user_id: &str) -> Result<Option<InterestProfile>> {
+    /// Opting out deletes the profile and keeps profiling off until opt-in.
+    pub fn set_opt_out(&self, user_id: &str, opted_out: bool, now: f64) -> Result<bool> {
         check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
-        Ok(self.profiles.profile(&self.keys.user(user_id)))
+        let key = self.keys.user(user_id);
+        if opted_out {
+            self.ledger.record(Op::OptOut, key, unix_ms(now))?;
+            self.profiles.forget(&key);
+        } else {
+            self.ledger.record(Op::OptIn, key, unix_ms(now))?;
+        }
+        Ok(opted_out)
+    }
+
+    pub fn is_opted_out(&self, user_id: &str) -> bool {
+        self.ledger.is_opted_out(&self.keys.user(user_id))
+    }
+
+    pub fn profile(&self, user_id: &str, now: f64) -> Result<Option<InterestProfile>> {
+        check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
+        Ok(self.profiles.profile(&self.keys.user(user_id), now))
+    }
+
+    fn topic_weights(&self, topics: &[(u16, f32)]) -> Vec<wire::TopicWeight> {
+        let total: f32 = topics.iter().map(|t| t.1).sum::<f32>().max(1e-9);
+        topics
+            .iter()
+            .map(|&(t, w)| {
+                let topic = self.topics.get(t);
+                wire::TopicWeight {
+                    id: topic.id,
+                    name: topic.path.clone(),
+                    weight: w / total,
+                }
+            })
+            .collect()
+    }
+
+    /// What is held about a user, for a person to read (GDPR Art. 15).
+    pub fn profile_report(&self, user_id: &str, now: f64) -> Result<wire::ProfileReport> {
+        let opted_out = self.is_opted_out(user_id);
+        let ttl = self.config.profile.profile_ttl_s;
+        let Some(p) = self.profile(user_id, now)? else {
+            let summary = if opted_out {
+                "No interest profile is held: you opted out of personalised ads. Only the current \
+                 message is used to choose ads, and nothing is stored."
+            } else {
+                "No interest profile is held about you."
+            };
+            return Ok(wire::ProfileReport {
+                opted_out,
+                summary: summary.into(),
+                ..Default::default()
+            });
+        };
+        let hl = self.config.profile.half_life_s;
+        let topics = self.topic_weights(&p.topics_at(now, hl));
+        let basis = match p.basis {
+            Basis::TcfConsent => "consent (IAB TCF purposes 3 and 4)",
+            Basis::NotGdpr => "GDPR did not apply to the request (regs.gdpr = 0)",
+            Basis::Caller => "provided in-process by the operator, who vouched for consent",
+        };
+        let interests: Vec<String> = topics
+            .iter()
+            .take(5)
+            .map(|t| {
+                format!(
+                    "{} ({:.0}%)",
+                    rank::readable_topic(&t.name),
+                    100.0 * t.weight
+                )
+            })
+            .collect();
+        let summary = format!(
+            "We hold an interest profile built from {} chat turns between {} and {} (UTC), \
+             keyed by a one-way hash of your id; no message text is kept. Your main interests: {}. \
+             Legal basis: {basis}. It fades with a half-life of {:.1} days and is deleted after \
+             {:.0} days without activity, on {}. You can delete it now (ForgetUser) or opt out \
+             of personalised ads (SetOptOut).",
+            p.turns,
+            utc_date(p.created_at),
+            utc_date(p.updated_at),
+            if interests.is_empty() {
+                "none identified yet".into()
+            } else {
+                interests.join(", ")
+            },
+            hl / 86_400.0,
+            ttl / 86_400.0,
+            utc_date(p.updated_at + ttl),
+        );
+        Ok(wire::ProfileReport {
+            exists: true,
+            topics,
+            created_at: p.created_at as i64,
+            updated_at: p.updated_at as i64,
+            expires_at: (p.updated_at + ttl) as i64,
+            turns: p.turns,
+            opted_out,
+            consent_basis: basis.into(),
+            summary,
+        })
+    }
+
+    /// Why this ad could be shown to this user, and how to change it (DSA Art. 26(1)(d)).
+    pub fn explain_ad(&self, user_id: &str, ad_id: &str, now: f64) -> Result<wire::AdExplanation> {
+        check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
+        check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
+        let ad = self.catalog.get(ad_id).ok_or_else(|| {
+            CoreError::not_found("ad_id", format!("no ad {ad_id:?} in the catalog"))
+        })?;
+        let key = self.keys.user(user_id);
+        let view = if self.ledger.is_opted_out(&key) {
+            None
+        } else {
+            self.profiles.profile_view(&key, now)
+        };
+        let ad_topics: Vec<wire::Topic> = ad
+            .topic_idx
+            .iter()
+            .map(|&t| wire::Topic {
+                id: self.topics.get(t).id,
+                name: self.topics.get(t).path.clone(),
+            })
+            .collect();
+        let (interest, relevance) = match &view {
+            Some((v, topics)) => {
+                let mut v = v.clone();
+                normalize(&mut v);
+                (topics.clone(), crate::catalog::dot(&v, &ad.embedding))
+            }
+            None => (Vec::new(), 0.0),
+        };
+        let shared: Vec<wire::Topic> = rank::shared_topics(&self.topics, &interest, &ad, 3)
+            .into_iter()
+            .map(|t| wire::Topic {
+                id: self.topics.get(t).id,
+                name: self.topics.get(t).path.clone(),
+            })
+            .collect();
+        let interest_topics = self.topic_weights(&interest);
+        let names = |ts: &[wire::Topic]| {
+            ts.iter()
+                .map(|t| rank::readable_topic(&t.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let about = if ad_topics.is_empty() {
+            "its own words".to_string()
+        } else {
+            names(&ad_topics)
+        };
+        let mut explanation = format!(
+            "This ad from {} is about {about}. Ads are chosen by how closely they match what is said \
+             in the current conversation and, only with your consent (IAB TCF purposes 3 and 4), \
+             your interest profile; among matching ads, those with a higher bid and a higher \
+             estimated click rate rank first, and one advertiser shows at most one ad at a time.",
+            ad.advertiser
+        );
+        match &view {
+            None => explanation.push_str(" No interest profile is held about you, so it can only be shown because of the current conversation."),
+            Some(_) if shared.is_empty() => explanation.push_str(&format!(
+                " Your profile shares no topic with this ad (similarity {relevance:.2}); it would be shown only because of the current conversation."
+            )),
+            Some(_) => explanation.push_str(&format!(
+                " Your profile shares {} with this ad (similarity {relevance:.2}).",
+                names(&shared)
+            )),
+        }
+        if !ad.sensitive.is_empty() {
+            explanation.push_str(
+                " This ad touches a sensitive category, so it is never chosen from your profile.",
+            );
+        }
+        let how_to_change = format!(
+            "Opt out of personalised ads (Privacy.SetOptOut): only the current message is then used. \
+             Delete your profile (Privacy.ForgetUser). Withdraw consent for purposes 3 and 4 in the \
+             site's consent banner. Interests also fade on their own: half of their weight goes every \
+             {:.1} days.",
+            self.config.profile.half_life_s / 86_400.0
+        );
+        Ok(wire::AdExplanation {
+            ad_id: ad.ad_id.clone(),
+            advertiser: ad.advertiser.clone(),
+            ad_topics,
+            interest_topics,
+            shared_topics: shared,
+            relevance,
+            explanation,
+            how_to_change,
+        })
     }
 
     pub fn user_key(&self, user_id: &str) -> [u8; 16] {
         self.keys.user(user_id)
     }
+}
+
+fn unix_ms(now: f64) -> u64 {
+    (now.max(0.0) * 1000.0) as u64
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time, without a date library (H. Hinnant's civil_from_days).
+fn utc_date(unix_s: f64) -> String {
+    let z = (unix_s / 86_400.0).floor() as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Special categories implied by IAB Content Taxonomy 1.0 codes: health
+/// conditions (IAB7 except IAB7-1 Exercise), politics (IAB11-4), dating and
+/// gay life (IAB14-1, IAB14-3), ethnic specific (IAB14-8), religion (IAB23).
+fn sensitive_iab(categories: &[String]) -> Categories {
+    let mut c = 0u8;
+    let bit = |n: &str| Categories::from_name(n).map_or(0, |c| c.0);
+    for cat in categories {
+        let cat = cat.trim().to_ascii_uppercase();
+        let (tier1, _) = cat.split_once('-').unwrap_or((&cat, ""));
+        c |= match (tier1, cat.as_str()) {
+            ("IAB7", "IAB7-1") => 0,
+            ("IAB7", _) => bit("health"),
+            (_, "IAB11-4") => bit("politics"),
+            (_, "IAB14-1") | (_, "IAB14-3") => bit("sex_life"),
+            (_, "IAB14-8") => bit("ethnic_origin"),
+            ("IAB23", _) => bit("religion"),
+            _ => 0,
+        };
+    }
+    Categories(c)
 }
 
 /// One sentence a person can read: why this ad, on what basis.
@@ -597,6 +957,10 @@ mod tests {
     fn engine() -> Engine {
         let cfg = EngineConfig {
             secret: b"0123456789abcdef-test".to_vec(),
+            consent: ConsentConfig {
+                gdpr_when_unknown: false,
+                ..Default::default()
+            },
             ..Default::default()
         };
         Engine::new(
@@ -686,8 +1050,119 @@ mod tests {
     fn forget_removes_profile() {
         let e = engine();
         e.ingest("u", "s", "marathon training", 0.0).unwrap();
-        assert!(e.profile("u").unwrap().is_some());
-        assert!(e.forget_user("u").unwrap());
-        assert!(e.profile("u").unwrap().is_none());
+        assert!(e.profile("u", 0.0).unwrap().is_some());
+        assert!(e.forget_user("u", 0.0).unwrap());
+        assert!(e.profile("u", 0.0).unwrap().is_none());
+    }
+
+    // Encoded with the IAB's @iabtcf/core: purposes 1-4 consent, vendors 755, 999.
+    const TC_P1234: &str =
+        "CQuci4AQuci4AAKABBENCWEAAPAAAAAAAAqIHzwAgF5gPnAAIgAA.IJYQBIAAgAEAvMB84EsA";
+
+    fn strict() -> Engine {
+        let cfg = EngineConfig {
+            secret: b"0123456789abcdef-test".to_vec(),
+            ..Default::default()
+        };
+        let e = Engine::new(cfg, TermWeights::default()).unwrap();
+        e.upsert_ads(vec![ad(
+            "run",
+            "shoe.example",
+            "running shoes for your marathon",
+            &[],
+        )])
+        .unwrap();
+        e
+    }
+
+    #[test]
+    fn gdpr_without_consent_serves_nothing_and_stores_nothing() {
+        let e = strict();
+        let r = e.score(&req("u", "marathon running shoes"), 0.0).unwrap();
+        assert!(r.ads.is_empty() && !r.profile_updated);
+        assert_eq!(r.reasons, ["gdpr_no_consent_string"]);
+        assert!(e.profile("u", 0.0).unwrap().is_none());
+        let mut with = req("u", "marathon running shoes");
+        with.consent = TC_P1234.into();
+        let r = e.score(&with, 0.0).unwrap();
+        assert!(!r.ads.is_empty() && r.profile_updated, "{r:?}");
+    }
+
+    #[test]
+    fn minors_opt_outs_and_sensitive_turns_never_reach_the_profile() {
+        let e = strict();
+        let mut minor = req("kid", "marathon running shoes");
+        minor.consent = TC_P1234.into();
+        minor.user_is_minor = true;
+        let r = e.score(&minor, 0.0).unwrap();
+        assert!(!r.profile_updated && r.reasons.contains(&"minor".to_string()));
+        assert_eq!(r.personalization(), wire::Personalization::Contextual);
+        assert!(e.profile("kid", 0.0).unwrap().is_none());
+
+        let mut sick = req(
+            "adult",
+            "my diabetes is getting worse, which running shoes?",
+        );
+        sick.consent = TC_P1234.into();
+        let r = e.score(&sick, 0.0).unwrap();
+        assert!(r.ads.is_empty() && !r.profile_updated);
+        assert!(r.reasons.contains(&"sensitive_turn".to_string()));
+        assert!(e.profile("adult", 0.0).unwrap().is_none());
+
+        e.set_opt_out("adult", true, 1.0).unwrap();
+        let mut again = req("adult", "marathon running shoes");
+        again.consent = TC_P1234.into();
+        let r = e.score(&again, 2.0).unwrap();
+        assert!(!r.profile_updated && r.reasons.contains(&"opted_out".to_string()));
+        assert_eq!(r.personalization(), wire::Personalization::Contextual);
+        e.set_opt_out("adult", false, 3.0).unwrap();
+        assert!(e.score(&again, 4.0).unwrap().profile_updated);
+    }
+
+    #[test]
+    fn sensitive_ads_are_never_personalised() {
+        let e = engine();
+        let mut pharmacy = ad("pharma", "pharma.example", "running shoes marathon", &[]);
+        pharmacy.categories = vec!["IAB7-18".into()];
+        e.upsert_ads(vec![pharmacy]).unwrap();
+        assert_eq!(e.get_ad("pharma").unwrap().sensitive_categories, ["health"]);
+        let first = e.score(&req("p", "marathon running shoes"), 0.0).unwrap();
+        assert_eq!(first.personalization(), wire::Personalization::Contextual);
+        assert_eq!(
+            first.ads[0].ad_id, "pharma",
+            "contextual selection may show it"
+        );
+        let second = e.score(&req("p", "marathon running shoes"), 1.0).unwrap();
+        assert!(
+            second.ads.is_empty()
+                || second.personalization() == wire::Personalization::Personalized
+        );
+        assert!(second.ads.iter().all(|a| a.ad_id != "pharma"));
+    }
+
+    #[test]
+    fn reports_and_explanations_are_readable() {
+        let e = engine();
+        e.upsert_ads(vec![ad(
+            "run",
+            "shoe.example",
+            "running shoes for your marathon",
+            &[],
+        )])
+        .unwrap();
+        e.score(&req("u", "marathon running shoes"), 86_400.0)
+            .unwrap();
+        let rep = e.profile_report("u", 86_400.0).unwrap();
+        assert!(
+            rep.exists && rep.turns == 1 && rep.summary.contains("1970-01-02"),
+            "{}",
+            rep.summary
+        );
+        assert_eq!(rep.expires_at, 86_400 + 30 * 86_400);
+        let ex = e.explain_ad("u", "run", 86_400.0).unwrap();
+        assert!(ex.relevance > 0.2 && ex.explanation.contains("shoe.example"));
+        assert!(ex.how_to_change.contains("SetOptOut"));
+        assert_eq!(utc_date(0.0), "1970-01-01");
+        assert_eq!(utc_date(1_796_083_200.0), "2026-12-01");
     }
 }

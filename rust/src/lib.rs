@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod engine;
 pub mod error;
+pub mod privacy;
 pub mod profile;
 pub mod py;
 pub mod rank;

@@ -24,15 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63hatads/v1/chatads.proto\x12\nchatads.v1\"O\n\x04Regs\x12\x11\n\x04gdpr\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\r\n\x05\x63oppa\x18\x02 \x01(\x05\x12\x0b\n\x03gpp\x18\x03 \x01(\t\x12\x0f\n\x07gpp_sid\x18\x04 \x03(\x05\x42\x07\n\x05_gdpr\"\xde\x01\n\x0cScoreRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0f\n\x07max_ads\x18\x05 \x01(\r\x12\x1e\n\x04regs\x18\x06 \x01(\x0b\x32\x10.chatads.v1.Regs\x12\x0f\n\x07\x63onsent\x18\x07 \x01(\t\x12\x0c\n\x04\x62\x63\x61t\x18\x08 \x03(\t\x12\x0c\n\x04\x62\x61\x64v\x18\t \x03(\t\x12\x0f\n\x07tmax_ms\x18\n \x01(\r\x12\x15\n\ruser_is_minor\x18\x0b \x01(\x08\"5\n\x08\x43hatTurn\x12)\n\x07request\x18\x01 \x01(\x0b\x32\x18.chatads.v1.ScoreRequest\"!\n\x05Topic\x12\n\n\x02id\x18\x01 \x01(\r\x12\x0c\n\x04name\x18\x02 \x01(\t\"\xc3\x01\n\x08ScoredAd\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t\x12\x12\n\nadvertiser\x18\x02 \x01(\t\x12\x0f\n\x07\x62id_cpm\x18\x03 \x01(\x01\x12\x11\n\trelevance\x18\x04 \x01(\x02\x12\r\n\x05score\x18\x05 \x01(\x01\x12!\n\x06topics\x18\x06 \x03(\x0b\x32\x11.chatads.v1.Topic\x12\x0c\n\x04pctr\x18\x07 \x01(\x02\x12\r\n\x05title\x18\x08 \x01(\t\x12\x0c\n\x04text\x18\t \x01(\t\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\"\xb7\x01\n\rScoreResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x03\x61\x64s\x18\x02 \x03(\x0b\x32\x14.chatads.v1.ScoredAd\x12\x34\n\x0fpersonalization\x18\x03 \x01(\x0e\x32\x1b.chatads.v1.Personalization\x12\x0f\n\x07reasons\x18\x04 \x03(\t\x12\x17\n\x0fprofile_updated\x18\x05 \x01(\x08\x12\x0f\n\x07took_us\x18\x06 \x01(\r\"\x9a\x01\n\x02\x41\x64\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t\x12\x12\n\nadvertiser\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x12\n\ncategories\x18\x05 \x03(\t\x12\x0e\n\x06topics\x18\x06 \x03(\r\x12\x0f\n\x07\x62id_cpm\x18\x07 \x01(\x01\x12\x11\n\tembedding\x18\x08 \x03(\x02\x12\x0c\n\x04tags\x18\t \x03(\t\"/\n\x10UpsertAdsRequest\x12\x1b\n\x03\x61\x64s\x18\x01 \x03(\x0b\x32\x0e.chatads.v1.Ad\";\n\x11UpsertAdsResponse\x12\x10\n\x08upserted\x18\x01 \x01(\r\x12\x14\n\x0c\x63\x61talog_size\x18\x02 \x01(\x04\"\"\n\x10\x44\x65leteAdsRequest\x12\x0e\n\x06\x61\x64_ids\x18\x01 \x03(\t\":\n\x11\x44\x65leteAdsResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\r\x12\x14\n\x0c\x63\x61talog_size\x18\x02 \x01(\x04\"\x1d\n\x0cGetAdRequest\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t*^\n\x0fPersonalization\x12\x1f\n\x1bPERSONALIZATION_UNSPECIFIED\x10\x00\x12\x10\n\x0cPERSONALIZED\x10\x01\x12\x0e\n\nCONTEXTUAL\x10\x02\x12\x08\n\x04NONE\x10\x03\x32\x86\x01\n\tAdScoring\x12<\n\x05Score\x12\x18.chatads.v1.ScoreRequest\x1a\x19.chatads.v1.ScoreResponse\x12;\n\x04\x43hat\x12\x14.chatads.v1.ChatTurn\x1a\x19.chatads.v1.ScoreResponse(\x01\x30\x01\x32\xd0\x01\n\x07\x43\x61talog\x12H\n\tUpsertAds\x12\x1c.chatads.v1.UpsertAdsRequest\x1a\x1d.chatads.v1.UpsertAdsResponse\x12H\n\tDeleteAds\x12\x1c.chatads.v1.DeleteAdsRequest\x1a\x1d.chatads.v1.DeleteAdsResponse\x12\x31\n\x05GetAd\x12\x18.chatads.v1.GetAdRequest\x1a\x0e.chatads.v1.Adb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63hatads/v1/chatads.proto\x12\nchatads.v1\"O\n\x04Regs\x12\x11\n\x04gdpr\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\r\n\x05\x63oppa\x18\x02 \x01(\x05\x12\x0b\n\x03gpp\x18\x03 \x01(\t\x12\x0f\n\x07gpp_sid\x18\x04 \x03(\x05\x42\x07\n\x05_gdpr\"\xde\x01\n\x0cScoreRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0f\n\x07max_ads\x18\x05 \x01(\r\x12\x1e\n\x04regs\x18\x06 \x01(\x0b\x32\x10.chatads.v1.Regs\x12\x0f\n\x07\x63onsent\x18\x07 \x01(\t\x12\x0c\n\x04\x62\x63\x61t\x18\x08 \x03(\t\x12\x0c\n\x04\x62\x61\x64v\x18\t \x03(\t\x12\x0f\n\x07tmax_ms\x18\n \x01(\r\x12\x15\n\ruser_is_minor\x18\x0b \x01(\x08\"5\n\x08\x43hatTurn\x12)\n\x07request\x18\x01 \x01(\x0b\x32\x18.chatads.v1.ScoreRequest\"!\n\x05Topic\x12\n\n\x02id\x18\x01 \x01(\r\x12\x0c\n\x04name\x18\x02 \x01(\t\"\xc3\x01\n\x08ScoredAd\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t\x12\x12\n\nadvertiser\x18\x02 \x01(\t\x12\x0f\n\x07\x62id_cpm\x18\x03 \x01(\x01\x12\x11\n\trelevance\x18\x04 \x01(\x02\x12\r\n\x05score\x18\x05 \x01(\x01\x12!\n\x06topics\x18\x06 \x03(\x0b\x32\x11.chatads.v1.Topic\x12\x0c\n\x04pctr\x18\x07 \x01(\x02\x12\r\n\x05title\x18\x08 \x01(\t\x12\x0c\n\x04text\x18\t \x01(\t\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\"\xb7\x01\n\rScoreResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x03\x61\x64s\x18\x02 \x03(\x0b\x32\x14.chatads.v1.ScoredAd\x12\x34\n\x0fpersonalization\x18\x03 \x01(\x0e\x32\x1b.chatads.v1.Personalization\x12\x0f\n\x07reasons\x18\x04 \x03(\t\x12\x17\n\x0fprofile_updated\x18\x05 \x01(\x08\x12\x0f\n\x07took_us\x18\x06 \x01(\r\"\xb8\x01\n\x02\x41\x64\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t\x12\x12\n\nadvertiser\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x12\n\ncategories\x18\x05 \x03(\t\x12\x0e\n\x06topics\x18\x06 \x03(\r\x12\x0f\n\x07\x62id_cpm\x18\x07 \x01(\x01\x12\x11\n\tembedding\x18\x08 \x03(\x02\x12\x0c\n\x04tags\x18\t \x03(\t\x12\x1c\n\x14sensitive_categories\x18\n \x03(\t\"/\n\x10UpsertAdsRequest\x12\x1b\n\x03\x61\x64s\x18\x01 \x03(\x0b\x32\x0e.chatads.v1.Ad\";\n\x11UpsertAdsResponse\x12\x10\n\x08upserted\x18\x01 \x01(\r\x12\x14\n\x0c\x63\x61talog_size\x18\x02 \x01(\x04\"\"\n\x10\x44\x65leteAdsRequest\x12\x0e\n\x06\x61\x64_ids\x18\x01 \x03(\t\":\n\x11\x44\x65leteAdsResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\r\x12\x14\n\x0c\x63\x61talog_size\x18\x02 \x01(\x04\"\x1d\n\x0cGetAdRequest\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t\"$\n\x11GetProfileRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"7\n\x0bTopicWeight\x12\n\n\x02id\x18\x01 \x01(\r\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x02\"\xce\x01\n\rProfileReport\x12\x0e\n\x06\x65xists\x18\x01 \x01(\x08\x12\'\n\x06topics\x18\x02 \x03(\x0b\x32\x17.chatads.v1.TopicWeight\x12\x12\n\ncreated_at\x18\x03 \x01(\x03\x12\x12\n\nupdated_at\x18\x04 \x01(\x03\x12\x12\n\nexpires_at\x18\x05 \x01(\x03\x12\r\n\x05turns\x18\x06 \x01(\r\x12\x11\n\topted_out\x18\x07 \x01(\x08\x12\x15\n\rconsent_basis\x18\x08 \x01(\t\x12\x0f\n\x07summary\x18\t \x01(\t\"$\n\x11\x46orgetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"&\n\x12\x46orgetUserResponse\x12\x10\n\x08had_data\x18\x01 \x01(\x08\"6\n\x10SetOptOutRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x11\n\topted_out\x18\x02 \x01(\x08\"&\n\x11SetOptOutResponse\x12\x11\n\topted_out\x18\x01 \x01(\x08\"2\n\x10\x45xplainAdRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x61\x64_id\x18\x02 \x01(\t\"\xf3\x01\n\rAdExplanation\x12\r\n\x05\x61\x64_id\x18\x01 \x01(\t\x12\x12\n\nadvertiser\x18\x02 \x01(\t\x12$\n\tad_topics\x18\x03 \x03(\x0b\x32\x11.chatads.v1.Topic\x12\x30\n\x0finterest_topics\x18\x04 \x03(\x0b\x32\x17.chatads.v1.TopicWeight\x12(\n\rshared_topics\x18\x05 \x03(\x0b\x32\x11.chatads.v1.Topic\x12\x11\n\trelevance\x18\x06 \x01(\x02\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12\x15\n\rhow_to_change\x18\x08 \x01(\t*^\n\x0fPersonalization\x12\x1f\n\x1bPERSONALIZATION_UNSPECIFIED\x10\x00\x12\x10\n\x0cPERSONALIZED\x10\x01\x12\x0e\n\nCONTEXTUAL\x10\x02\x12\x08\n\x04NONE\x10\x03\x32\x86\x01\n\tAdScoring\x12<\n\x05Score\x12\x18.chatads.v1.ScoreRequest\x1a\x19.chatads.v1.ScoreResponse\x12;\n\x04\x43hat\x12\x14.chatads.v1.ChatTurn\x1a\x19.chatads.v1.ScoreResponse(\x01\x30\x01\x32\xae\x02\n\x07Privacy\x12\x46\n\nGetProfile\x12\x1d.chatads.v1.GetProfileRequest\x1a\x19.chatads.v1.ProfileReport\x12K\n\nForgetUser\x12\x1d.chatads.v1.ForgetUserRequest\x1a\x1e.chatads.v1.ForgetUserResponse\x12H\n\tSetOptOut\x12\x1c.chatads.v1.SetOptOutRequest\x1a\x1d.chatads.v1.SetOptOutResponse\x12\x44\n\tExplainAd\x12\x1c.chatads.v1.ExplainAdRequest\x1a\x19.chatads.v1.AdExplanation2\xd0\x01\n\x07\x43\x61talog\x12H\n\tUpsertAds\x12\x1c.chatads.v1.UpsertAdsRequest\x1a\x1d.chatads.v1.UpsertAdsResponse\x12H\n\tDeleteAds\x12\x1c.chatads.v1.DeleteAdsRequest\x1a\x1d.chatads.v1.DeleteAdsResponse\x12\x31\n\x05GetAd\x12\x18.chatads.v1.GetAdRequest\x1a\x0e.chatads.v1.Adb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'chatads.v1.chatads_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PERSONALIZATION']._serialized_start=1214
-  _globals['_PERSONALIZATION']._serialized_end=1308
+  _globals['_PERSONALIZATION']._serialized_start=2020
+  _globals['_PERSONALIZATION']._serialized_end=2114
   _globals['_REGS']._serialized_start=40
   _globals['_REGS']._serialized_end=119
   _globals['_SCOREREQUEST']._serialized_start=122
@@ -46,19 +46,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SCORERESPONSE']._serialized_start=635
   _globals['_SCORERESPONSE']._serialized_end=818
   _globals['_AD']._serialized_start=821
-  _globals['_AD']._serialized_end=975
-  _globals['_UPSERTADSREQUEST']._serialized_start=977
-  _globals['_UPSERTADSREQUEST']._serialized_end=1024
-  _globals['_UPSERTADSRESPONSE']._serialized_start=1026
-  _globals['_UPSERTADSRESPONSE']._serialized_end=1085
-  _globals['_DELETEADSREQUEST']._serialized_start=1087
-  _globals['_DELETEADSREQUEST']._serialized_end=1121
-  _globals['_DELETEADSRESPONSE']._serialized_start=1123
-  _globals['_DELETEADSRESPONSE']._serialized_end=1181
-  _globals['_GETADREQUEST']._serialized_start=1183
-  _globals['_GETADREQUEST']._serialized_end=1212
-  _globals['_ADSCORING']._serialized_start=1311
-  _globals['_ADSCORING']._serialized_end=1445
-  _globals['_CATALOG']._serialized_start=1448
-  _globals['_CATALOG']._serialized_end=1656
+  _globals['_AD']._serialized_end=1005
+  _globals['_UPSERTADSREQUEST']._serialized_start=1007
+  _globals['_UPSERTADSREQUEST']._serialized_end=1054
+  _globals['_UPSERTADSRESPONSE']._serialized_start=1056
+  _globals['_UPSERTADSRESPONSE']._serialized_end=1115
+  _globals['_DELETEADSREQUEST']._serialized_start=1117
+  _globals['_DELETEADSREQUEST']._serialized_end=1151
+  _globals['_DELETEADSRESPONSE']._serialized_start=1153
+  _globals['_DELETEADSRESPONSE']._serialized_end=1211
+  _globals['_GETADREQUEST']._serialized_start=1213
+  _globals['_GETADREQUEST']._serialized_end=1242
+  _globals['_GETPROFILEREQUEST']._serialized_start=1244
+  _globals['_GETPROFILEREQUEST']._serialized_end=1280
+  _globals['_TOPICWEIGHT']._serialized_start=1282
+  _globals['_TOPICWEIGHT']._serialized_end=1337
+  _globals['_PROFILEREPORT']._serialized_start=1340
+  _globals['_PROFILEREPORT']._serialized_end=1546
+  _globals['_FORGETUSERREQUEST']._serialized_start=1548
+  _globals['_FORGETUSERREQUEST']._serialized_end=1584
+  _globals['_FORGETUSERRESPONSE']._serialized_start=1586
+  _globals['_FORGETUSERRESPONSE']._serialized_end=1624
+  _globals['_SETOPTOUTREQUEST']._serialized_start=1626
+  _globals['_SETOPTOUTREQUEST']._serialized_end=1680
+  _globals['_SETOPTOUTRESPONSE']._serialized_start=1682
+  _globals['_SETOPTOUTRESPONSE']._serialized_end=1720
+  _globals['_EXPLAINADREQUEST']._serialized_start=1722
+  _globals['_EXPLAINADREQUEST']._serialized_end=1772
+  _globals['_ADEXPLANATION']._serialized_start=1775
+  _globals['_ADEXPLANATION']._serialized_end=2018
+  _globals['_ADSCORING']._serialized_start=2117
+  _globals['_ADSCORING']._serialized_end=2251
+  _globals['_PRIVACY']._serialized_start=2254
+  _globals['_PRIVACY']._serialized_end=2556
+  _globals['_CATALOG']._serialized_start=2559
+  _globals['_CATALOG']._serialized_end=2767
 # @@protoc_insertion_point(module_scope)

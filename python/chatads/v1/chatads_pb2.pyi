@@ -111,7 +111,7 @@ class ScoreResponse(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., ads: _Optional[_Iterable[_Union[ScoredAd, _Mapping]]] = ..., personalization: _Optional[_Union[Personalization, str]] = ..., reasons: _Optional[_Iterable[str]] = ..., profile_updated: _Optional[bool] = ..., took_us: _Optional[int] = ...) -> None: ...
 
 class Ad(_message.Message):
-    __slots__ = ("ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags")
+    __slots__ = ("ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags", "sensitive_categories")
     AD_ID_FIELD_NUMBER: _ClassVar[int]
     ADVERTISER_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -121,6 +121,7 @@ class Ad(_message.Message):
     BID_CPM_FIELD_NUMBER: _ClassVar[int]
     EMBEDDING_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     ad_id: str
     advertiser: str
     title: str
@@ -130,7 +131,8 @@ class Ad(_message.Message):
     bid_cpm: float
     embedding: _containers.RepeatedScalarFieldContainer[float]
     tags: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., topics: _Optional[_Iterable[int]] = ..., bid_cpm: _Optional[float] = ..., embedding: _Optional[_Iterable[float]] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
+    sensitive_categories: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., topics: _Optional[_Iterable[int]] = ..., bid_cpm: _Optional[float] = ..., embedding: _Optional[_Iterable[float]] = ..., tags: _Optional[_Iterable[str]] = ..., sensitive_categories: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UpsertAdsRequest(_message.Message):
     __slots__ = ("ads",)
@@ -165,3 +167,95 @@ class GetAdRequest(_message.Message):
     AD_ID_FIELD_NUMBER: _ClassVar[int]
     ad_id: str
     def __init__(self, ad_id: _Optional[str] = ...) -> None: ...
+
+class GetProfileRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class TopicWeight(_message.Message):
+    __slots__ = ("id", "name", "weight")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    name: str
+    weight: float
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., weight: _Optional[float] = ...) -> None: ...
+
+class ProfileReport(_message.Message):
+    __slots__ = ("exists", "topics", "created_at", "updated_at", "expires_at", "turns", "opted_out", "consent_basis", "summary")
+    EXISTS_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    TURNS_FIELD_NUMBER: _ClassVar[int]
+    OPTED_OUT_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_BASIS_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    exists: bool
+    topics: _containers.RepeatedCompositeFieldContainer[TopicWeight]
+    created_at: int
+    updated_at: int
+    expires_at: int
+    turns: int
+    opted_out: bool
+    consent_basis: str
+    summary: str
+    def __init__(self, exists: _Optional[bool] = ..., topics: _Optional[_Iterable[_Union[TopicWeight, _Mapping]]] = ..., created_at: _Optional[int] = ..., updated_at: _Optional[int] = ..., expires_at: _Optional[int] = ..., turns: _Optional[int] = ..., opted_out: _Optional[bool] = ..., consent_basis: _Optional[str] = ..., summary: _Optional[str] = ...) -> None: ...
+
+class ForgetUserRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class ForgetUserResponse(_message.Message):
+    __slots__ = ("had_data",)
+    HAD_DATA_FIELD_NUMBER: _ClassVar[int]
+    had_data: bool
+    def __init__(self, had_data: _Optional[bool] = ...) -> None: ...
+
+class SetOptOutRequest(_message.Message):
+    __slots__ = ("user_id", "opted_out")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    OPTED_OUT_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    opted_out: bool
+    def __init__(self, user_id: _Optional[str] = ..., opted_out: _Optional[bool] = ...) -> None: ...
+
+class SetOptOutResponse(_message.Message):
+    __slots__ = ("opted_out",)
+    OPTED_OUT_FIELD_NUMBER: _ClassVar[int]
+    opted_out: bool
+    def __init__(self, opted_out: _Optional[bool] = ...) -> None: ...
+
+class ExplainAdRequest(_message.Message):
+    __slots__ = ("user_id", "ad_id")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    ad_id: str
+    def __init__(self, user_id: _Optional[str] = ..., ad_id: _Optional[str] = ...) -> None: ...
+
+class AdExplanation(_message.Message):
+    __slots__ = ("ad_id", "advertiser", "ad_topics", "interest_topics", "shared_topics", "relevance", "explanation", "how_to_change")
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    AD_TOPICS_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_TOPICS_FIELD_NUMBER: _ClassVar[int]
+    SHARED_TOPICS_FIELD_NUMBER: _ClassVar[int]
+    RELEVANCE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    HOW_TO_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    ad_id: str
+    advertiser: str
+    ad_topics: _containers.RepeatedCompositeFieldContainer[Topic]
+    interest_topics: _containers.RepeatedCompositeFieldContainer[TopicWeight]
+    shared_topics: _containers.RepeatedCompositeFieldContainer[Topic]
+    relevance: float
+    explanation: str
+    how_to_change: str
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., ad_topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., interest_topics: _Optional[_Iterable[_Union[TopicWeight, _Mapping]]] = ..., shared_topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., relevance: _Optional[float] = ..., explanation: _Optional[str] = ..., how_to_change: _Optional[str] = ...) -> None: ...

@@ -145,6 +145,214 @@ class AdScoring:
             _registered_method=True)
 
 
+class PrivacyStub:
+    """What is held about a user, and the user's rights over it (GDPR Art. 15, 17, 21; DSA Art. 26).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.GetProfile = channel.unary_unary(
+                '/chatads.v1.Privacy/GetProfile',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.GetProfileRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.ProfileReport.FromString,
+                _registered_method=True)
+        self.ForgetUser = channel.unary_unary(
+                '/chatads.v1.Privacy/ForgetUser',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.ForgetUserRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.ForgetUserResponse.FromString,
+                _registered_method=True)
+        self.SetOptOut = channel.unary_unary(
+                '/chatads.v1.Privacy/SetOptOut',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.SetOptOutRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.SetOptOutResponse.FromString,
+                _registered_method=True)
+        self.ExplainAd = channel.unary_unary(
+                '/chatads.v1.Privacy/ExplainAd',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.ExplainAdRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.AdExplanation.FromString,
+                _registered_method=True)
+
+
+class PrivacyServicer:
+    """What is held about a user, and the user's rights over it (GDPR Art. 15, 17, 21; DSA Art. 26).
+    """
+
+    def GetProfile(self, request, context):
+        """What is held about the user: topic weights, last update, consent basis (GDPR Art. 15).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ForgetUser(self, request, context):
+        """Deletes the profile, session context and counters at once, durably (GDPR Art. 17).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetOptOut(self, request, context):
+        """Opting out deletes the profile and keeps it off (contextual ads only) until opt-in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExplainAd(self, request, context):
+        """Why this ad for this user: the main parameters and how to change them (DSA Art. 26(1)(d)).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_PrivacyServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'GetProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProfile,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.GetProfileRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.ProfileReport.SerializeToString,
+            ),
+            'ForgetUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetUser,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.ForgetUserRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.ForgetUserResponse.SerializeToString,
+            ),
+            'SetOptOut': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetOptOut,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.SetOptOutRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.SetOptOutResponse.SerializeToString,
+            ),
+            'ExplainAd': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExplainAd,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.ExplainAdRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.AdExplanation.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'chatads.v1.Privacy', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('chatads.v1.Privacy', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Privacy:
+    """What is held about a user, and the user's rights over it (GDPR Art. 15, 17, 21; DSA Art. 26).
+    """
+
+    @staticmethod
+    def GetProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/GetProfile',
+            chatads_dot_v1_dot_chatads__pb2.GetProfileRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.ProfileReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/ForgetUser',
+            chatads_dot_v1_dot_chatads__pb2.ForgetUserRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.ForgetUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetOptOut(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/SetOptOut',
+            chatads_dot_v1_dot_chatads__pb2.SetOptOutRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.SetOptOutResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExplainAd(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/ExplainAd',
+            chatads_dot_v1_dot_chatads__pb2.ExplainAdRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.AdExplanation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
 class CatalogStub:
     """Changes and reads the ad catalog.
     """

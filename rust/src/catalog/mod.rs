@@ -40,6 +40,8 @@ pub struct AdRecord {
     pub caller_embedding: bool,
     /// Stable small key of `ad_id` for frequency caps.
     pub cap_key: u32,
+    /// GDPR Art. 9 categories the ad touches (declared, IAB-implied or detected).
+    pub sensitive: crate::privacy::sensitive::Categories,
 }
 
 #[derive(Clone, Debug)]
@@ -351,6 +353,7 @@ mod tests {
             embedding: v.iter().map(|x| x / n).collect(),
             caller_embedding: true,
             cap_key: 0,
+            sensitive: Default::default(),
         }
     }
 

@@ -36,6 +36,8 @@ pub struct ProfileConfig {
     /// Impressions of one ad per user within `freq_cap_window_s` (0 = no cap).
     pub freq_cap: u32,
     pub freq_cap_window_s: f64,
+    /// A profile not updated for this long is deleted.
+    pub profile_ttl_s: f64,
 }
 
 impl Default for ProfileConfig {
@@ -46,6 +48,7 @@ impl Default for ProfileConfig {
             session_ttl_s: 1800.0,
             freq_cap: 3,
             freq_cap_window_s: 3600.0,
+            profile_ttl_s: 30.0 * 86_400.0,
         }
     }
 }
@@ -89,6 +92,18 @@ struct FreqCap {
     since: f64,
 }
 
+/// The legal basis a profile update was made on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Basis {
+    /// An in-process caller vouched for it (`Engine.ingest`).
+    #[default]
+    Caller,
+    /// IAB TCF consent to purposes 3 and 4.
+    TcfConsent,
+    /// GDPR did not apply to the request.
+    NotGdpr,
+}
+
 /// What the engine holds about one user.
 #[derive(Clone, Debug)]
 pub struct InterestProfile {
@@ -96,6 +111,8 @@ pub struct InterestProfile {
     pub updated_at: f64,
     pub created_at: f64,
     pub turns: u32,
+    /// The legal basis of the last update.
+    pub basis: Basis,
     topics: Vec<(u16, f32)>,
     caps: Vec<FreqCap>,
 }
@@ -115,6 +132,7 @@ impl InterestProfile {
             updated_at: now,
             created_at: now,
             turns: 0,
+            basis: Basis::Caller,
             topics: Vec::new(),
             caps: Vec::new(),
         }
@@ -209,16 +227,30 @@ impl ProfileStore {
         }
     }
 
-    pub fn update_profile(&self, user: &Key, x: &[f32], hits: &TopicHits, now: f64) {
+    pub fn update_profile(&self, user: &Key, x: &[f32], hits: &TopicHits, now: f64, basis: Basis) {
         let hl = self.config.half_life_s;
-        self.profiles
+        let ttl = self.config.profile_ttl_s;
+        let mut p = self
+            .profiles
             .entry(*user)
-            .or_insert_with(|| InterestProfile::new(self.d, now))
-            .update(x, hits, now, hl);
+            .or_insert_with(|| InterestProfile::new(self.d, now));
+        if now - p.updated_at > ttl {
+            *p = InterestProfile::new(self.d, now); // expired: start afresh
+        }
+        p.update(x, hits, now, hl);
+        p.basis = basis;
     }
 
-    pub fn profile(&self, user: &Key) -> Option<InterestProfile> {
-        self.profiles.get(user).map(|p| p.clone())
+    fn live(&self, p: &InterestProfile, now: f64) -> bool {
+        now - p.updated_at <= self.config.profile_ttl_s
+    }
+
+    /// The profile, unless it expired.
+    pub fn profile(&self, user: &Key, now: f64) -> Option<InterestProfile> {
+        self.profiles
+            .get(user)
+            .filter(|p| self.live(p, now))
+            .map(|p| p.clone())
     }
 
     /// Decayed profile vector and topics, without cloning the whole profile.
@@ -226,6 +258,7 @@ impl ProfileStore {
         let hl = self.config.half_life_s;
         self.profiles
             .get(user)
+            .filter(|p| self.live(p, now))
             .map(|p| (p.vector_at(now, hl), p.topics_at(now, hl)))
     }
 
@@ -282,12 +315,15 @@ impl ProfileStore {
         self.sessions.remove(session);
     }
 
-    /// Drops sessions idle for longer than the session TTL.
-    pub fn sweep(&self, now: f64) -> usize {
-        let before = self.sessions.len();
+    /// Drops sessions idle for longer than the session TTL and profiles not
+    /// updated within the profile TTL; returns how many of each went.
+    pub fn sweep(&self, now: f64) -> (usize, usize) {
+        let (s0, p0) = (self.sessions.len(), self.profiles.len());
         let ttl = self.config.session_ttl_s;
         self.sessions.retain(|_, s| now - s.last_seen <= ttl);
-        before - self.sessions.len()
+        let pttl = self.config.profile_ttl_s;
+        self.profiles.retain(|_, p| now - p.updated_at <= pttl);
+        (s0 - self.sessions.len(), p0 - self.profiles.len())
     }
 
     pub fn n_profiles(&self) -> usize {
@@ -321,8 +357,8 @@ mod tests {
             },
         );
         let k = [1u8; 16];
-        store.update_profile(&k, &[1.0, 0.0], &TopicHits::default(), 0.0);
-        store.update_profile(&k, &[0.0, 1.0], &TopicHits::default(), 10.0);
+        store.update_profile(&k, &[1.0, 0.0], &TopicHits::default(), 0.0, Basis::Caller);
+        store.update_profile(&k, &[0.0, 1.0], &TopicHits::default(), 10.0, Basis::Caller);
         let (v, _) = store.profile_view(&k, 10.0).unwrap();
         assert!(
             (v[0] - 0.5).abs() < 1e-3 && (v[1] - 1.0).abs() < 1e-3,
@@ -333,11 +369,34 @@ mod tests {
     }
 
     #[test]
+    fn profiles_expire_after_inactivity() {
+        let store = ProfileStore::new(
+            1,
+            ProfileConfig {
+                profile_ttl_s: 100.0,
+                ..Default::default()
+            },
+        );
+        let k = [6u8; 16];
+        store.update_profile(&k, &[1.0], &TopicHits::default(), 0.0, Basis::TcfConsent);
+        assert!(store.profile(&k, 100.0).is_some());
+        assert!(store.profile(&k, 101.0).is_none() && store.profile_view(&k, 101.0).is_none());
+        assert_eq!(store.sweep(101.0), (0, 1));
+        assert_eq!(store.n_profiles(), 0);
+    }
+
+    #[test]
     fn topics_keep_the_strongest() {
         let store = ProfileStore::new(1, ProfileConfig::default());
         let k = [2u8; 16];
         for t in 0..20u16 {
-            store.update_profile(&k, &[0.0], &TopicHits(vec![(t, 1.0 + t as f32)]), t as f64);
+            store.update_profile(
+                &k,
+                &[0.0],
+                &TopicHits(vec![(t, 1.0 + t as f32)]),
+                t as f64,
+                Basis::Caller,
+            );
         }
         let (_, topics) = store.profile_view(&k, 20.0).unwrap();
         assert_eq!(topics.len(), PROFILE_TOPICS);
@@ -355,7 +414,7 @@ mod tests {
             },
         );
         let k = [3u8; 16];
-        store.update_profile(&k, &[1.0], &TopicHits::default(), 0.0);
+        store.update_profile(&k, &[1.0], &TopicHits::default(), 0.0, Basis::Caller);
         store.record_impressions(&k, &[7, 8], 0.0);
         assert_eq!(store.capped(&k, &[7], 1.0), [false]);
         store.record_impressions(&k, &[7], 1.0);
@@ -387,7 +446,7 @@ mod tests {
             [2.0, 1.0]
         );
         assert!(store.context(&s, 100.0).is_empty());
-        assert_eq!(store.sweep(100.0), 1);
+        assert_eq!(store.sweep(100.0), (1, 0));
     }
 
     #[test]
@@ -405,12 +464,12 @@ mod tests {
                 let s = store.clone();
                 std::thread::spawn(move || {
                     for _ in 0..250 {
-                        s.update_profile(&k, &[1.0], &TopicHits::default(), 0.0);
+                        s.update_profile(&k, &[1.0], &TopicHits::default(), 0.0, Basis::Caller);
                     }
                 })
             })
             .collect();
         handles.into_iter().for_each(|h| h.join().unwrap());
-        assert_eq!(store.profile(&k).unwrap().turns, 1000);
+        assert_eq!(store.profile(&k, 0.0).unwrap().turns, 1000);
     }
 }

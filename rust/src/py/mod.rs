@@ -14,8 +14,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::catalog::CatalogConfig;
-use crate::engine::{Engine, EngineConfig, Limits};
+use crate::engine::{Engine, EngineConfig, Limits, SensitiveTurnAds};
 use crate::error::CoreError;
+use crate::privacy::consent::ConsentConfig;
 use crate::profile::ProfileConfig;
 use crate::rank::{PctrCurve, RankConfig};
 use crate::text::hashing::{hash_documents, HashingConfig, Norm};
@@ -137,6 +138,42 @@ fn tokenize(text: &str, lowercase: bool) -> Vec<String> {
     crate::text::tokenize::tokenize(text, lowercase)
 }
 
+/// The sensitive-category guard (GDPR Art. 9): which special categories a text touches.
+#[pyclass(module = "chatads._core", name = "SensitiveGuard", frozen)]
+pub struct PySensitiveGuard {
+    inner: crate::privacy::sensitive::SensitiveGuard,
+}
+
+#[pymethods]
+impl PySensitiveGuard {
+    /// The built-in lexicon, or one given as TSV text (`category, lang, pattern, kind`).
+    #[new]
+    #[pyo3(signature = (lexicon_tsv = None))]
+    fn new(lexicon_tsv: Option<&str>) -> PyResult<Self> {
+        let inner = match lexicon_tsv {
+            Some(t) => crate::privacy::sensitive::SensitiveGuard::parse(t)?,
+            None => crate::privacy::sensitive::SensitiveGuard::builtin()?,
+        };
+        Ok(Self { inner })
+    }
+
+    /// Category names the text touches (empty when none), in a fixed order.
+    fn detect(&self, py: Python<'_>, text: &str) -> PyResult<Vec<&'static str>> {
+        run(py, || Ok(self.inner.detect(text).names()))
+    }
+
+    /// `detect` for many texts at once.
+    fn detect_many(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<Vec<&'static str>>> {
+        run(py, || {
+            Ok(texts.iter().map(|t| self.inner.detect(t).names()).collect())
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+}
+
 /// A scored ad, as returned by `Engine.score`.
 #[pyclass(module = "chatads._core", name = "ScoredAd", frozen, get_all)]
 pub struct PyScoredAd {
@@ -242,6 +279,7 @@ fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
         .map_err(|_| PyErr::from(CoreError::invalid(format!("ads[{i}]"), "must be a dict")))?;
     let f = |k: &str| format!("ads[{i}].{k}");
     let known = [
+        "sensitive_categories",
         "ad_id",
         "advertiser",
         "title",
@@ -273,6 +311,8 @@ fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
             .ok_or_else(|| PyErr::from(CoreError::invalid(f("bid_cpm"), "is required")))?,
         embedding: opt(d, "embedding", &f("embedding"))?.unwrap_or_default(),
         tags: opt(d, "tags", &f("tags"))?.unwrap_or_default(),
+        sensitive_categories: opt(d, "sensitive_categories", &f("sensitive_categories"))?
+            .unwrap_or_default(),
     })
 }
 
@@ -290,6 +330,7 @@ fn ad_to_dict<'py>(
     d.set_item("topics", ad.topics)?;
     d.set_item("bid_cpm", ad.bid_cpm)?;
     d.set_item("tags", ad.tags)?;
+    d.set_item("sensitive_categories", ad.sensitive_categories)?;
     d.set_item("embedding", PyArray1::from_vec(py, ad.embedding))?;
     d.set_item("caller_embedding", caller_embedding)?;
     Ok(d)
@@ -308,7 +349,9 @@ impl PyEngine {
         ngram_range = (1, 1), half_life_s = 604_800.0, session_turns = 4, session_ttl_s = 1800.0,
         freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 64,
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
-        context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384))]
+        context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
+        profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
+        contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -332,7 +375,24 @@ impl PyEngine {
         context_weight: f32,
         pctr: (f32, f32, f32, f32),
         max_message_bytes: usize,
+        profile_ttl_s: f64,
+        vendor_id: Option<u16>,
+        gdpr_when_unknown: bool,
+        contextual_without_consent: bool,
+        sensitive_turn_ads: String,
+        data_dir: Option<std::path::PathBuf>,
     ) -> PyResult<Self> {
+        let sensitive_turn_ads = match sensitive_turn_ads.as_str() {
+            "none" => SensitiveTurnAds::None,
+            "profile_only" => SensitiveTurnAds::ProfileOnly,
+            other => {
+                return Err(CoreError::invalid(
+                    "sensitive_turn_ads",
+                    format!("must be 'none' or 'profile_only', got {other:?}"),
+                )
+                .into())
+            }
+        };
         let config = EngineConfig {
             d,
             seed,
@@ -347,6 +407,7 @@ impl PyEngine {
                 session_ttl_s,
                 freq_cap,
                 freq_cap_window_s,
+                profile_ttl_s,
             },
             catalog: CatalogConfig {
                 index_factory,
@@ -371,6 +432,14 @@ impl PyEngine {
                 max_message_bytes,
                 ..Default::default()
             },
+            consent: ConsentConfig {
+                vendor_id,
+                gdpr_when_unknown,
+                contextual_without_consent,
+                ..Default::default()
+            },
+            sensitive_turn_ads,
+            data_dir,
             secret,
         };
         let engine = run(py, move || {
@@ -392,8 +461,10 @@ impl PyEngine {
         self.inner.config.hashing.n_features
     }
 
-    /// Scores one chat turn (and learns from it).
-    #[pyo3(signature = (user_id, session_id, message, *, max_ads = 5, bcat = Vec::new(), badv = Vec::new(), request_id = String::new(), now = None))]
+    /// Scores one chat turn (and learns from it, when allowed).
+    #[pyo3(signature = (user_id, session_id, message, *, max_ads = 5, bcat = Vec::new(), badv = Vec::new(),
+        request_id = String::new(), gdpr = None, consent = String::new(), gpp = String::new(),
+        gpp_sid = Vec::new(), coppa = false, user_is_minor = false, now = None))]
     #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
@@ -405,6 +476,12 @@ impl PyEngine {
         bcat: Vec<String>,
         badv: Vec<String>,
         request_id: String,
+        gdpr: Option<i32>,
+        consent: String,
+        gpp: String,
+        gpp_sid: Vec<i32>,
+        coppa: bool,
+        user_is_minor: bool,
         now: Option<f64>,
     ) -> PyResult<PyScoreResult> {
         let req = wire::ScoreRequest {
@@ -415,6 +492,14 @@ impl PyEngine {
             max_ads,
             bcat,
             badv,
+            consent,
+            user_is_minor,
+            regs: Some(wire::Regs {
+                gdpr,
+                coppa: i32::from(coppa),
+                gpp,
+                gpp_sid,
+            }),
             ..Default::default()
         };
         let engine = self.inner.clone();
@@ -593,9 +678,96 @@ impl PyEngine {
     }
 
     /// Deletes everything held about a user (profile, sessions, counters).
-    fn forget_user(&self, py: Python<'_>, user_id: String) -> PyResult<bool> {
+    #[pyo3(signature = (user_id, *, now = None))]
+    fn forget_user(&self, py: Python<'_>, user_id: String, now: Option<f64>) -> PyResult<bool> {
         let engine = self.inner.clone();
-        run(py, move || engine.forget_user(&user_id))
+        run(py, move || engine.forget_user(&user_id, now_or(now)))
+    }
+
+    /// Opts a user out of (or back into) profiling; opting out deletes the profile.
+    #[pyo3(signature = (user_id, opted_out, *, now = None))]
+    fn set_opt_out(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        opted_out: bool,
+        now: Option<f64>,
+    ) -> PyResult<bool> {
+        let engine = self.inner.clone();
+        run(py, move || {
+            engine.set_opt_out(&user_id, opted_out, now_or(now))
+        })
+    }
+
+    fn is_opted_out(&self, user_id: &str) -> bool {
+        self.inner.is_opted_out(user_id)
+    }
+
+    /// `Privacy` service calls: request bytes in, response bytes out.
+    #[pyo3(signature = (request, *, now = None))]
+    fn get_profile_pb<'py>(
+        &self,
+        py: Python<'py>,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::GetProfileRequest = decode("GetProfileRequest", request)?;
+            Ok(engine
+                .profile_report(&req.user_id, now_or(now))?
+                .encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    #[pyo3(signature = (request, *, now = None))]
+    fn forget_user_pb<'py>(
+        &self,
+        py: Python<'py>,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::ForgetUserRequest = decode("ForgetUserRequest", request)?;
+            let had_data = engine.forget_user(&req.user_id, now_or(now))?;
+            Ok(wire::ForgetUserResponse { had_data }.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    #[pyo3(signature = (request, *, now = None))]
+    fn set_opt_out_pb<'py>(
+        &self,
+        py: Python<'py>,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::SetOptOutRequest = decode("SetOptOutRequest", request)?;
+            let opted_out = engine.set_opt_out(&req.user_id, req.opted_out, now_or(now))?;
+            Ok(wire::SetOptOutResponse { opted_out }.encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    #[pyo3(signature = (request, *, now = None))]
+    fn explain_ad_pb<'py>(
+        &self,
+        py: Python<'py>,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            let req: wire::ExplainAdRequest = decode("ExplainAdRequest", request)?;
+            Ok(engine
+                .explain_ad(&req.user_id, &req.ad_id, now_or(now))?
+                .encode_to_vec())
+        })?;
+        Ok(PyBytes::new(py, &out))
     }
 
     /// What is held about a user, or None.
@@ -609,7 +781,7 @@ impl PyEngine {
         let engine = self.inner.clone();
         let hl = engine.config.profile.half_life_s;
         let now = now_or(now);
-        let Some(p) = run(py, || engine.profile(&user_id))? else {
+        let Some(p) = run(py, || engine.profile(&user_id, now))? else {
             return Ok(None);
         };
         let d = PyDict::new(py);
@@ -650,9 +822,9 @@ impl PyEngine {
         run(py, move || engine.catalog.fold(full))
     }
 
-    /// Drops expired sessions; returns how many.
+    /// Drops expired sessions and profiles; returns how many of each.
     #[pyo3(signature = (*, now = None))]
-    fn sweep(&self, py: Python<'_>, now: Option<f64>) -> PyResult<usize> {
+    fn sweep(&self, py: Python<'_>, now: Option<f64>) -> PyResult<(usize, usize)> {
         let engine = self.inner.clone();
         run(py, move || Ok(engine.profiles.sweep(now_or(now))))
     }
@@ -677,6 +849,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_class::<PyScoreResult>()?;
     m.add_class::<PyScoredAd>()?;
+    m.add_class::<PySensitiveGuard>()?;
+    m.add(
+        "SENSITIVE_CATEGORIES",
+        crate::privacy::sensitive::CATEGORIES.to_vec(),
+    )?;
+    m.add(
+        "SENSITIVE_LEXICON_TSV",
+        crate::privacy::sensitive::LEXICON_TSV,
+    )?;
     m.add_function(wrap_pyfunction!(hash_texts, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
     m.add(

@@ -238,6 +238,7 @@ mod tests {
             embedding: vec![].into(),
             caller_embedding: false,
             cap_key: 0,
+            sensitive: Default::default(),
         })
     }
 

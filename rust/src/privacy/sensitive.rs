@@ -1,0 +1,246 @@
+//! The sensitive-category guard (GDPR Art. 9, DSA Art. 26(3)).
+//!
+//! A turn that touches a special category must never reach a profile, and
+//! ads must never be selected on a personalised basis from such data. The
+//! guard normalises text (lowercase, accents stripped, every run of non-word
+//! characters one space) and matches a lexicon of English and French
+//! patterns in one Aho-Corasick pass. A pattern is a word (`cancer`), a
+//! prefix (`diabet*` matches diabetes, diabetic, diabète) or a phrase
+//! (`trade union*`); *exclude* patterns neutralise include matches they
+//! overlap ("battery health", "computer virus"). The lexicon is data
+//! (`rust/data/sensitive_lexicon.tsv`), measured against a labelled set in
+//! `tests/data/`.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{CoreError, Result};
+use crate::text::tokenize::is_word_char;
+
+pub const LEXICON_TSV: &str = include_str!("../../data/sensitive_lexicon.tsv");
+
+/// The special categories, in bit order.
+pub const CATEGORIES: [&str; 8] = [
+    "health",
+    "sex_life",
+    "religion",
+    "politics",
+    "ethnic_origin",
+    "trade_union",
+    "genetic",
+    "biometric",
+];
+
+/// A set of categories as a bit mask (bit i = `CATEGORIES[i]`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Categories(pub u8);
+
+impl Categories {
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn names(self) -> Vec<&'static str> {
+        CATEGORIES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .collect()
+    }
+    pub fn from_name(name: &str) -> Option<Self> {
+        CATEGORIES
+            .iter()
+            .position(|c| *c == name)
+            .map(|i| Categories(1 << i))
+    }
+}
+
+/// Lowercase, strip accents, one space between words, one at each end.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    let mut in_word = false;
+    for c in text
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+    {
+        if is_word_char(c) {
+            out.push(c);
+            in_word = true;
+        } else if in_word {
+            out.push(' ');
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(' ');
+    }
+    out
+}
+
+pub struct SensitiveGuard {
+    include: AhoCorasick,
+    include_category: Vec<u8>,
+    exclude: Option<AhoCorasick>,
+    patterns: usize,
+}
+
+fn needle(pattern: &str) -> Option<String> {
+    let p = pattern.trim();
+    let prefix = p.ends_with('*');
+    let body = normalize(p.trim_end_matches('*'));
+    if body.trim().is_empty() {
+        return None;
+    }
+    Some(if prefix {
+        body.trim_end().to_owned()
+    } else {
+        body
+    })
+}
+
+impl SensitiveGuard {
+    pub fn builtin() -> Result<Self> {
+        Self::parse(LEXICON_TSV)
+    }
+
+    /// Parses `category \t lang \t pattern \t include|exclude` lines (header first).
+    pub fn parse(tsv: &str) -> Result<Self> {
+        let mut include = Vec::new();
+        let mut include_category = Vec::new();
+        let mut exclude = Vec::new();
+        for (n, line) in tsv.lines().enumerate().skip(1) {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let bad =
+                |m: &str| CoreError::invalid("sensitive_lexicon", format!("line {}: {m}", n + 1));
+            if cols.len() < 4 {
+                return Err(bad("expected 4 tab-separated columns"));
+            }
+            let Some(n) = needle(cols[2]) else {
+                return Err(bad("empty pattern"));
+            };
+            match cols[3].trim() {
+                "include" => {
+                    let cat = Categories::from_name(cols[0].trim())
+                        .ok_or_else(|| bad(&format!("unknown category {:?}", cols[0])))?;
+                    include.push(n);
+                    include_category.push(cat.0);
+                }
+                "exclude" => exclude.push(n),
+                other => {
+                    return Err(bad(&format!(
+                        "kind must be include or exclude, got {other:?}"
+                    )))
+                }
+            }
+        }
+        let build = |pats: &[String]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(pats)
+                .map_err(|e| CoreError::Internal(format!("sensitive lexicon: {e}")))
+        };
+        Ok(Self {
+            patterns: include.len() + exclude.len(),
+            include: build(&include)?,
+            include_category,
+            exclude: if exclude.is_empty() {
+                None
+            } else {
+                Some(build(&exclude)?)
+            },
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.patterns
+    }
+    pub fn is_empty(&self) -> bool {
+        self.patterns == 0
+    }
+
+    /// The special categories `text` touches.
+    pub fn detect(&self, text: &str) -> Categories {
+        if text.trim().is_empty() {
+            return Categories::default();
+        }
+        let norm = normalize(text);
+        let hay = norm.as_bytes();
+        let excluded: Vec<(usize, usize)> = match &self.exclude {
+            Some(ex) => ex
+                .find_overlapping_iter(hay)
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut cats = 0u8;
+        for m in self.include.find_overlapping_iter(hay) {
+            if excluded.iter().any(|&(s, e)| s < m.end() && m.start() < e) {
+                continue;
+            }
+            cats |= self.include_category[m.pattern().as_usize()];
+        }
+        Categories(cats)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEX: &str = "category\tlang\tpattern\tkind\n\
+        health\ten\tdiabet*\tinclude\n\
+        health\ten\tcancer\tinclude\n\
+        health\ten\tbattery health\texclude\n\
+        health\ten\thealth\tinclude\n\
+        trade_union\ten\ttrade union*\tinclude\n\
+        religion\tfr\tmosquee*\tinclude\n";
+
+    #[test]
+    fn normalises_case_accents_and_punctuation() {
+        assert_eq!(normalize("L'Hôpital, DIABÈTE!"), " l hopital diabete ");
+        assert_eq!(normalize(""), " ");
+    }
+
+    #[test]
+    fn words_prefixes_phrases_and_exclusions() {
+        let g = SensitiveGuard::parse(LEX).unwrap();
+        let d = |t: &str| g.detect(t).names();
+        assert_eq!(d("My DIABÈTE is back"), ["health"]);
+        assert_eq!(d("diabetic recipes"), ["health"]);
+        assert!(
+            d("cancers").is_empty(),
+            "exact words do not match longer words"
+        );
+        assert!(d("my laptop battery health is 80%").is_empty());
+        assert_eq!(d("battery health and my health"), ["health"]);
+        assert_eq!(d("joined a Trade-Unions meeting"), ["trade_union"]);
+        assert_eq!(d("la Mosquée du quartier"), ["religion"]);
+        assert!(d("").is_empty());
+    }
+
+    #[test]
+    fn builtin_lexicon_parses_and_covers_every_category() {
+        let g = SensitiveGuard::builtin().unwrap();
+        assert!(!g.is_empty());
+        let tsv_cats: std::collections::BTreeSet<&str> = LEXICON_TSV
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').next())
+            .collect();
+        for c in CATEGORIES {
+            assert!(tsv_cats.contains(c), "no pattern for {c}");
+        }
+    }
+
+    #[test]
+    fn bad_lexicon_lines_are_reported() {
+        assert!(SensitiveGuard::parse("h\nhealth\ten\tx\n").is_err());
+        assert!(SensitiveGuard::parse("h\nwealth\ten\tx\tinclude\n").is_err());
+    }
+}
