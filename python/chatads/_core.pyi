@@ -18,6 +18,7 @@ __all__ = [
     "ScoredAd",
     "SensitiveGuard",
     "__version__",
+    "decode_tc_string",
     "hash_texts",
     "tokenize",
 ]
@@ -57,6 +58,9 @@ def hash_texts(
     lowercase: bool = True,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     """sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`."""
+
+def decode_tc_string(tc: str, *, vendor_id: int | None = None) -> dict[str, Any] | None:
+    """Decodes a TCF v2 TC string into what matters for `vendor_id`; None if it does not decode."""
 
 def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """Python-compatible tokens of one text (sklearn's default analyzer)."""

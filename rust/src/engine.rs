@@ -464,6 +464,9 @@ impl Engine {
             let shown: Vec<u32> = ranked.iter().map(|r| r.ad.cap_key).collect();
             self.profiles.record_impressions(&user, &shown, now);
         }
+        if may_use && !personalized {
+            reasons.push(reason::NO_PROFILE_YET.into());
+        }
         let basis = if ranked.is_empty() {
             wire::Personalization::None
         } else if personalized {

@@ -1,8 +1,8 @@
 //! Consent: what a request allows, decided from `regs` and the TCF v2 string.
 //!
 //! TC strings (standalone, or the TCF EU v2 section of a GPP string, which
-//! wins) are decoded with the `iab_gpp` crate and reduced to the few bits the
-//! decision needs for our vendor id. Reductions are cached by string, so a
+//! wins; GPP strings are split with the `iab_gpp` crate) are decoded by
+//! `tcf.rs` and reduced to the few bits the decision needs for our vendor id. Reductions are cached by string, so a
 //! repeated string costs one hash lookup. A missing, truncated or garbled
 //! string under GDPR means "no consent": never an error that loses the request.
 //!
@@ -20,7 +20,6 @@
 
 use std::str::FromStr;
 
-use iab_gpp::sections::tcfeuv2::{RestrictionType, TcfEuV2};
 use iab_gpp::sections::SectionId;
 use iab_gpp::v1::GPPString;
 use quick_cache::sync::Cache;
@@ -39,6 +38,8 @@ pub mod reason {
     pub const OPTED_OUT: &str = "opted_out";
     pub const SENSITIVE_TURN: &str = "sensitive_turn";
     pub const NO_CONTEXT: &str = "no_context";
+    /// Profile use was allowed, but nothing was held yet (first turn).
+    pub const NO_PROFILE_YET: &str = "no_profile_yet";
     pub const NO_RELEVANT_ADS: &str = "no_relevant_ads";
 }
 
@@ -81,37 +82,6 @@ pub struct TcSignals {
 }
 
 impl TcSignals {
-    fn from_tcf(tc: &TcfEuV2, vendor: Option<u16>) -> Self {
-        let bits = |set: &std::collections::BTreeSet<u16>| {
-            set.iter()
-                .filter(|&&p| (1..=32).contains(&p))
-                .fold(0u32, |acc, &p| acc | 1 << (p - 1))
-        };
-        let core = &tc.core;
-        let mut s = TcSignals {
-            purpose_consent: bits(&core.purpose_consents),
-            purpose_li: bits(&core.purpose_legitimate_interests),
-            vendor_consent: vendor.is_none_or(|v| core.vendor_consents.contains(&v)),
-            vendor_li: vendor.is_none_or(|v| core.vendor_legitimate_interests.contains(&v)),
-            ..Default::default()
-        };
-        if let Some(v) = vendor {
-            for r in &core.publisher_restrictions {
-                if !(1..=32).contains(&r.purpose_id) || !r.restricted_vendor_ids.contains(&v) {
-                    continue;
-                }
-                let bit = 1u32 << (r.purpose_id - 1);
-                match r.restriction_type {
-                    RestrictionType::NotAllowed => s.not_allowed |= bit,
-                    RestrictionType::RequireConsent => s.require_consent |= bit,
-                    RestrictionType::RequireLegitimateInterest => s.require_li |= bit,
-                    RestrictionType::Undefined => {}
-                }
-            }
-        }
-        s
-    }
-
     fn restricted(&self, p: u8) -> bool {
         self.not_allowed & (1 << (p - 1)) != 0
     }
@@ -133,6 +103,11 @@ impl TcSignals {
             && self.not_allowed & bit == 0
             && self.require_consent & bit == 0
     }
+}
+
+/// Decodes a standalone TC string into the signals for `vendor` (no cache).
+pub fn decode_signals(tc: &str, vendor: Option<u16>) -> Option<TcSignals> {
+    super::tcf::decode(tc, vendor)
 }
 
 /// The signals a request carries, as far as consent goes.
@@ -187,9 +162,7 @@ impl ConsentPolicy {
         if let Some(hit) = self.cache.get(&key) {
             return hit;
         }
-        let decoded = TcfEuV2::from_str(tc.trim())
-            .ok()
-            .map(|t| TcSignals::from_tcf(&t, self.config.vendor_id));
+        let decoded = decode_signals(tc, self.config.vendor_id);
         self.cache.insert(key, decoded);
         decoded
     }
@@ -210,9 +183,7 @@ impl ConsentPolicy {
             }
         };
         let section = parsed.section(SectionId::TcfEuV2)?;
-        let decoded = TcfEuV2::from_str(section)
-            .ok()
-            .map(|t| TcSignals::from_tcf(&t, self.config.vendor_id));
+        let decoded = decode_signals(section, self.config.vendor_id);
         self.cache.insert(key, decoded);
         Some(decoded)
     }

@@ -4,3 +4,4 @@
 pub mod consent;
 pub mod ledger;
 pub mod sensitive;
+pub mod tcf;

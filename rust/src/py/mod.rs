@@ -131,6 +131,33 @@ fn hash_texts<'py>(
     ))
 }
 
+/// Decodes a TCF v2 TC string into what matters for `vendor_id`; None if it does not decode.
+#[pyfunction]
+#[pyo3(signature = (tc, *, vendor_id = None))]
+fn decode_tc_string<'py>(
+    py: Python<'py>,
+    tc: &str,
+    vendor_id: Option<u16>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let Some(s) = crate::privacy::consent::decode_signals(tc, vendor_id) else {
+        return Ok(None);
+    };
+    let purposes = |bits: u32| {
+        (1..=24u32)
+            .filter(|p| bits & (1 << (p - 1)) != 0)
+            .collect::<Vec<u32>>()
+    };
+    let d = PyDict::new(py);
+    d.set_item("purposes_consent", purposes(s.purpose_consent))?;
+    d.set_item("purposes_li", purposes(s.purpose_li))?;
+    d.set_item("vendor_consent", s.vendor_consent)?;
+    d.set_item("vendor_li", s.vendor_li)?;
+    d.set_item("restriction_not_allowed", purposes(s.not_allowed))?;
+    d.set_item("restriction_require_consent", purposes(s.require_consent))?;
+    d.set_item("restriction_require_li", purposes(s.require_li))?;
+    Ok(Some(d))
+}
+
 /// Python-compatible tokens of one text (sklearn's default analyzer).
 #[pyfunction]
 #[pyo3(signature = (text, *, lowercase = true))]
@@ -860,6 +887,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(hash_texts, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_tc_string, m)?)?;
     m.add(
         "InvalidArgumentError",
         py.get_type::<InvalidArgumentError>(),
