@@ -14,7 +14,6 @@ from pathlib import Path
 import grpc
 import iab_tcf
 import pytest
-
 from chatads import Engine, _core
 from chatads.server import ChatadsServer
 from chatads.v1 import chatads_pb2 as pb
@@ -29,8 +28,13 @@ TRAVEL = "Looking for cheap flights and a hotel in Lisbon"
 
 
 def strict_settings(tmp: Path, **kw: object) -> dict[str, object]:
-    base: dict[str, object] = {"secret": SECRET, "port": 0, "workers": 4, "vendor_id": 755,
-                               "data_dir": tmp}
+    base: dict[str, object] = {
+        "secret": SECRET,
+        "port": 0,
+        "workers": 4,
+        "vendor_id": 755,
+        "data_dir": tmp,
+    }
     base.update(kw)
     return base
 
@@ -54,14 +58,16 @@ def strict(data_dir: Path) -> Iterator[ChatadsServer]:
 
 
 @pytest.fixture(scope="module")
-def stubs(strict: ChatadsServer) -> Iterator[tuple[chatads_pb2_grpc.AdScoringStub,
-                                                  chatads_pb2_grpc.PrivacyStub]]:
+def stubs(
+    strict: ChatadsServer,
+) -> Iterator[tuple[chatads_pb2_grpc.AdScoringStub, chatads_pb2_grpc.PrivacyStub]]:
     with grpc.insecure_channel(strict.address) as ch:
         yield chatads_pb2_grpc.AdScoringStub(ch), chatads_pb2_grpc.PrivacyStub(ch)
 
 
-def score(stub: chatads_pb2_grpc.AdScoringStub, user: str, message: str = TRAVEL,
-          **kw: object) -> pb.ScoreResponse:
+def score(
+    stub: chatads_pb2_grpc.AdScoringStub, user: str, message: str = TRAVEL, **kw: object
+) -> pb.ScoreResponse:
     req = pb.ScoreRequest(user_id=user, session_id="s", message=message, max_ads=3, **kw)  # type: ignore[arg-type]
     resp: pb.ScoreResponse = stub.Score(req, timeout=10)
     return resp
@@ -83,8 +89,11 @@ def test_decoder_agrees_with_iab_tcf(case: dict[str, object]) -> None:
         ]
         assert ours["vendor_consent"] == oracle.is_vendor_allowed(vendor)
         assert ours["vendor_li"] == oracle.is_interest_allowed(vendor)
-        expected: dict[str, list[int]] = {"not_allowed": [], "require_consent": [],
-                                          "require_li": []}
+        expected: dict[str, list[int]] = {
+            "not_allowed": [],
+            "require_consent": [],
+            "require_li": [],
+        }
         names = {0: "not_allowed", 1: "require_consent", 2: "require_li"}
         for entry in oracle.pub_restriction_entries:
             vendors = {v for lo, hi in entry.restrictions_range for v in range(lo, hi + 1)}
@@ -105,8 +114,9 @@ def test_encodings_cover_bitfield_range_and_restrictions() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_decision_table(stubs: tuple[chatads_pb2_grpc.AdScoringStub, object],
-                        case: dict[str, object]) -> None:
+def test_decision_table(
+    stubs: tuple[chatads_pb2_grpc.AdScoringStub, object], case: dict[str, object]
+) -> None:
     scoring, _ = stubs
     user = f"dt-{case['name']}"
     expect = case["expect"]
@@ -114,8 +124,9 @@ def test_decision_table(stubs: tuple[chatads_pb2_grpc.AdScoringStub, object],
     gdpr = pb.Regs(gdpr=1)
     first = score(scoring, user, consent=str(case["tc"]), regs=gdpr)
     assert first.profile_updated == expect["update"], first
-    second = score(scoring, user, "and what about the return flight?", consent=str(case["tc"]),
-                   regs=gdpr)
+    second = score(
+        scoring, user, "and what about the return flight?", consent=str(case["tc"]), regs=gdpr
+    )
     if not expect["serve"]:
         assert second.personalization == pb.NONE and not second.ads
         assert second.reasons
@@ -124,14 +135,23 @@ def test_decision_table(stubs: tuple[chatads_pb2_grpc.AdScoringStub, object],
     else:
         assert second.personalization in (pb.CONTEXTUAL, pb.NONE), second
     if not expect["use"]:
-        assert any(r.startswith(("no_consent_purpose_4", "publisher_restriction",
-                                 "no_vendor_consent")) for r in second.reasons), second.reasons
+        assert any(
+            r.startswith(("no_consent_purpose_4", "publisher_restriction", "no_vendor_consent"))
+            for r in second.reasons
+        ), second.reasons
 
 
 @pytest.mark.parametrize(
     "consent",
-    ["", "garbage", "CQtAQoAQtDjk", CASES[0]["tc"].split(".")[0][:40], "%%%%", "C" * 5000,
-     CASES[0]["tc"][::-1]],
+    [
+        "",
+        "garbage",
+        "CQtAQoAQtDjk",
+        CASES[0]["tc"].split(".")[0][:40],
+        "%%%%",
+        "C" * 5000,
+        CASES[0]["tc"][::-1],
+    ],
     ids=["missing", "garbage", "truncated", "cut", "symbols", "long", "reversed"],
 )
 def test_missing_or_garbled_strings_mean_no_consent_never_an_error(
@@ -158,11 +178,9 @@ def test_gpp_tcf_section_wins_over_consent(
     full = next(c["tc"] for c in CASES if c["name"] == "all_consent_range")
     nothing = next(c["tc"] for c in CASES if c["name"] == "nothing")
     # "DBABMA": a GPP v1 header listing one section, id 2 (TCF EU v2).
-    resp = score(scoring, "gpp-1", regs=pb.Regs(gpp=f"DBABMA~{full}", gpp_sid=[2]),
-                 consent=nothing)
+    resp = score(scoring, "gpp-1", regs=pb.Regs(gpp=f"DBABMA~{full}", gpp_sid=[2]), consent=nothing)
     assert resp.profile_updated and resp.ads
-    resp = score(scoring, "gpp-2", regs=pb.Regs(gpp=f"DBABMA~{nothing}", gpp_sid=[2]),
-                 consent=full)
+    resp = score(scoring, "gpp-2", regs=pb.Regs(gpp=f"DBABMA~{nothing}", gpp_sid=[2]), consent=full)
     assert not resp.profile_updated and not resp.ads
 
 
@@ -174,8 +192,10 @@ def test_coppa_and_minors_are_never_profiled(
 ) -> None:
     scoring, privacy = stubs
     full = CASES[0]["tc"]
-    for user, kw in [("kid-1", {"regs": pb.Regs(gdpr=1, coppa=1)}),
-                     ("kid-2", {"regs": pb.Regs(gdpr=1), "user_is_minor": True})]:
+    for user, kw in [
+        ("kid-1", {"regs": pb.Regs(gdpr=1, coppa=1)}),
+        ("kid-2", {"regs": pb.Regs(gdpr=1), "user_is_minor": True}),
+    ]:
         for _ in range(2):
             resp = score(scoring, user, consent=full, **kw)
             assert not resp.profile_updated
@@ -244,8 +264,13 @@ def test_sensitive_turn_never_reaches_the_profile(
 ) -> None:
     scoring, privacy = stubs
     full = CASES[0]["tc"]
-    resp = score(scoring, "patient", "I was diagnosed with diabetes, cheap flights to Lisbon?",
-                 consent=full, regs=pb.Regs(gdpr=1))
+    resp = score(
+        scoring,
+        "patient",
+        "I was diagnosed with diabetes, cheap flights to Lisbon?",
+        consent=full,
+        regs=pb.Regs(gdpr=1),
+    )
     assert not resp.ads and not resp.profile_updated and "sensitive_turn" in resp.reasons
     assert not privacy.GetProfile(pb.GetProfileRequest(user_id="patient")).exists
     # ... nor the session context: the next neutral, empty turn has no context.
@@ -255,14 +280,31 @@ def test_sensitive_turn_never_reaches_the_profile(
 
 def test_sensitive_ads_are_contextual_only(tmp_path: Path) -> None:
     engine = Engine(secret=SECRET, gdpr_when_unknown=False, freq_cap=0)
-    engine.upsert_ads([
-        {"ad_id": "gym", "advertiser": "gym.example", "text": "marathon running shoes trainers",
-         "categories": ["IAB17"], "bid_cpm": 1.0},
-        {"ad_id": "clinic", "advertiser": "clinic.example", "categories": ["IAB7-18"],
-         "text": "marathon running shoes trainers", "bid_cpm": 9.0},
-        {"ad_id": "declared", "advertiser": "x.example", "sensitive_categories": ["religion"],
-         "text": "marathon running shoes trainers", "bid_cpm": 8.0},
-    ])
+    engine.upsert_ads(
+        [
+            {
+                "ad_id": "gym",
+                "advertiser": "gym.example",
+                "text": "marathon running shoes trainers",
+                "categories": ["IAB17"],
+                "bid_cpm": 1.0,
+            },
+            {
+                "ad_id": "clinic",
+                "advertiser": "clinic.example",
+                "categories": ["IAB7-18"],
+                "text": "marathon running shoes trainers",
+                "bid_cpm": 9.0,
+            },
+            {
+                "ad_id": "declared",
+                "advertiser": "x.example",
+                "sensitive_categories": ["religion"],
+                "text": "marathon running shoes trainers",
+                "bid_cpm": 8.0,
+            },
+        ]
+    )
     assert engine.get_ad("clinic")["sensitive_categories"] == ["health"]
     assert engine.get_ad("declared")["sensitive_categories"] == ["religion"]
     first = engine.score("runner", "s", "marathon running shoes", max_ads=3)
@@ -282,8 +324,9 @@ def test_get_profile_and_explain_ad_are_readable(
     scoring, privacy = stubs
     full = CASES[0]["tc"]
     resp = score(scoring, "reader", consent=full, regs=pb.Regs(gdpr=1))
-    resp = score(scoring, "reader", "we also want to book a cruise", consent=full,
-                 regs=pb.Regs(gdpr=1))
+    resp = score(
+        scoring, "reader", "we also want to book a cruise", consent=full, regs=pb.Regs(gdpr=1)
+    )
     report = privacy.GetProfile(pb.GetProfileRequest(user_id="reader"))
     assert report.exists and report.turns == 2
     assert report.consent_basis.startswith("consent (IAB TCF")
@@ -306,8 +349,12 @@ def test_every_response_states_basis_and_reasons(
     scoring, _ = stubs
     full = CASES[0]["tc"]
     seen = set()
-    for kw in [{}, {"consent": full, "regs": pb.Regs(gdpr=1)}, {"regs": pb.Regs(gdpr=0)},
-               {"consent": full, "regs": pb.Regs(gdpr=1, coppa=1)}]:
+    for kw in [
+        {},
+        {"consent": full, "regs": pb.Regs(gdpr=1)},
+        {"regs": pb.Regs(gdpr=0)},
+        {"consent": full, "regs": pb.Regs(gdpr=1, coppa=1)},
+    ]:
         resp = score(scoring, "basis", **kw)
         assert resp.personalization != pb.PERSONALIZATION_UNSPECIFIED
         if resp.personalization != pb.PERSONALIZED:
