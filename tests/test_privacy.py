@@ -83,6 +83,10 @@ def test_decoder_agrees_with_iab_tcf(case: dict[str, object]) -> None:
     for vendor in VENDORS:
         ours = _core.decode_tc_string(tc, vendor_id=vendor)
         assert ours is not None
+        assert ours["policy_version"] == oracle.tcf_policy_version
+        assert ours["special_features"] == [
+            f for f, v in oracle.special_features_optin.items() if v
+        ]
         assert ours["purposes_consent"] == [p for p, v in oracle.purposes_consent.items() if v]
         assert ours["purposes_li"] == [
             p for p, v in oracle.purposes_legitimate_interests.items() if v

@@ -69,6 +69,10 @@ impl Default for ConsentConfig {
 /// How a purpose may be used by our vendor, reduced from a TC string.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TcSignals {
+    /// TCF policy version the string was made under.
+    pub policy_version: u8,
+    /// Bit `f-1` set: special feature `f` opted in.
+    pub special_features: u16,
     /// Bit `p-1` set: purpose `p` has consent.
     pub purpose_consent: u32,
     /// Bit `p-1` set: purpose `p` has legitimate interest established.

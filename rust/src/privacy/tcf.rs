@@ -87,14 +87,18 @@ pub fn decode(tc: &str, vendor: Option<u16>) -> Option<TcSignals> {
         return None; // only TCF v2
     }
     // Created, LastUpdated, CmpId, CmpVersion, ConsentScreen, ConsentLanguage,
-    // VendorListVersion, TcfPolicyVersion, IsServiceSpecific, UseNonStandardTexts,
-    // SpecialFeatureOptIns.
-    b.skip(36 + 36 + 12 + 12 + 6 + 12 + 12 + 6 + 1 + 1 + 12)?;
+    // VendorListVersion.
+    b.skip(36 + 36 + 12 + 12 + 6 + 12 + 12)?;
+    let policy_version = b.read(6)? as u8;
+    b.skip(1 + 1)?; // IsServiceSpecific, UseNonStandardTexts
+    let special_features = b.read(12)?;
     let purpose_consent = b.read(24)?;
     let purpose_li = b.read(24)?;
     b.skip(1 + 12)?; // PurposeOneTreatment, PublisherCC
     let reverse = |x: u32| x.reverse_bits() >> 8; // bit 1 of the field = purpose 1
     let mut s = TcSignals {
+        policy_version,
+        special_features: (special_features.reverse_bits() >> 20) as u16,
         purpose_consent: reverse(purpose_consent),
         purpose_li: reverse(purpose_li),
         vendor_consent: vendor_section(&mut b, vendor)?,
@@ -131,6 +135,7 @@ mod tests {
     fn reads_purposes_and_vendors() {
         let s = decode(RESTRICTED, Some(755)).unwrap();
         assert_eq!(s.purpose_consent, 0b1111);
+        assert_eq!(s.policy_version, 4);
         assert!(s.vendor_consent);
         assert!(!decode(RESTRICTED, Some(3)).unwrap().vendor_consent);
     }

@@ -148,6 +148,8 @@ fn decode_tc_string<'py>(
             .collect::<Vec<u32>>()
     };
     let d = PyDict::new(py);
+    d.set_item("policy_version", s.policy_version)?;
+    d.set_item("special_features", purposes(u32::from(s.special_features)))?;
     d.set_item("purposes_consent", purposes(s.purpose_consent))?;
     d.set_item("purposes_li", purposes(s.purpose_li))?;
     d.set_item("vendor_consent", s.vendor_consent)?;
