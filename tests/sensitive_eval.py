@@ -4,6 +4,10 @@
 
 A row counts as a true positive for category c when c is its label and the guard
 reports c; any other reported category is a false positive for that category.
+
+The lexicon was written while looking at the rows with an odd id number (the dev
+half); rows with an even id were held out, so the held-out figures are the honest
+estimate and the ones the README reports.
 """
 
 from __future__ import annotations
@@ -40,9 +44,14 @@ class Report:
         return hits / total if total else 0.0
 
 
-def load() -> list[dict[str, str]]:
+def load(split: str = "all") -> list[dict[str, str]]:
+    """Rows of the labelled set: `all`, `dev` (odd ids) or `heldout` (even ids)."""
     with DATA.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if split == "all":
+        return rows
+    parity = 1 if split == "dev" else 0
+    return [r for r in rows if int(r["id"].split("-")[1]) % 2 == parity]
 
 
 def evaluate(rows: list[dict[str, str]] | None = None) -> Report:
@@ -68,19 +77,27 @@ def evaluate(rows: list[dict[str, str]] | None = None) -> Report:
     return rep
 
 
-def markdown(rep: Report) -> str:
-    lines = ["| category | precision | recall |", "|---|---|---|"]
+def markdown(heldout: Report, dev: Report) -> str:
+    lines = [
+        "| category | precision (held out) | recall (held out) | precision (dev) | recall (dev) |",
+        "|---|---|---|---|---|",
+    ]
     for c in _core.SENSITIVE_CATEGORIES:
-        lines.append(f"| {c} | {rep.precision(c):.2f} | {rep.recall(c):.2f} |")
+        lines.append(
+            f"| {c} | {heldout.precision(c):.2f} | {heldout.recall(c):.2f} "
+            f"| {dev.precision(c):.2f} | {dev.recall(c):.2f} |"
+        )
     lines.append("")
-    lines.append(
-        f"Recall on direct mentions {rep.kind_rate('direct'):.2f}, on indirect ones "
-        f"{rep.kind_rate('indirect'):.2f}; false positives on look-alike innocuous messages "
-        f"{rep.kind_rate('lookalike'):.2f}, on plain ones {rep.kind_rate('plain'):.2f} "
-        f"({rep.rows} messages, {rep.us_per_message:.1f} µs per message from Python)."
-    )
+    for name, rep in (("Held out", heldout), ("Dev", dev)):
+        lines.append(
+            f"{name} ({rep.rows} messages): recall on direct mentions "
+            f"{rep.kind_rate('direct'):.2f}, on indirect ones {rep.kind_rate('indirect'):.2f}; "
+            f"false positives on look-alike innocuous messages {rep.kind_rate('lookalike'):.2f}, "
+            f"on plain ones {rep.kind_rate('plain'):.2f}; "
+            f"{rep.us_per_message:.1f} µs per message, measured from Python."
+        )
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(markdown(evaluate()))
+    print(markdown(evaluate(load("heldout")), evaluate(load("dev"))))

@@ -907,16 +907,22 @@ fn utc_date(unix_s: f64) -> String {
 }
 
 /// Special categories implied by IAB Content Taxonomy 1.0 codes: health
-/// conditions (IAB7 except IAB7-1 Exercise), politics (IAB11-4), dating and
+/// conditions (IAB7-2 and up; the bare tier-1 IAB7 "Health & Fitness" too,
+/// unless the ad says it is IAB7-1 Exercise), politics (IAB11-4), dating and
 /// gay life (IAB14-1, IAB14-3), ethnic specific (IAB14-8), religion (IAB23).
 fn sensitive_iab(categories: &[String]) -> Categories {
-    let mut c = 0u8;
     let bit = |n: &str| Categories::from_name(n).map_or(0, |c| c.0);
-    for cat in categories {
-        let cat = cat.trim().to_ascii_uppercase();
-        let (tier1, _) = cat.split_once('-').unwrap_or((&cat, ""));
+    let cats: Vec<String> = categories
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .collect();
+    let exercise = cats.iter().any(|c| c == "IAB7-1");
+    let mut c = 0u8;
+    for cat in &cats {
+        let (tier1, _) = cat.split_once('-').unwrap_or((cat, ""));
         c |= match (tier1, cat.as_str()) {
             ("IAB7", "IAB7-1") => 0,
+            ("IAB7", "IAB7") if exercise => 0,
             ("IAB7", _) => bit("health"),
             (_, "IAB11-4") => bit("politics"),
             (_, "IAB14-1") | (_, "IAB14-3") => bit("sex_life"),
