@@ -90,6 +90,21 @@ fn decode<M: Message + Default>(what: &str, bytes: &[u8]) -> Result<M, CoreError
         .map_err(|e| CoreError::invalid(what, format!("not a valid {what} message: {e}")))
 }
 
+/// A protobuf call: decode the request, run `f` on it without the GIL, encode the reply.
+fn pb_call<'py, Req, Resp>(
+    py: Python<'py>,
+    what: &'static str,
+    request: &[u8],
+    f: impl FnOnce(Req) -> Result<Resp, CoreError> + Send,
+) -> PyResult<Bound<'py, PyBytes>>
+where
+    Req: Message + Default,
+    Resp: Message,
+{
+    let out = run(py, move || Ok(f(decode(what, request)?)?.encode_to_vec()))?;
+    Ok(PyBytes::new(py, &out))
+}
+
 fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
     norm.unwrap_or("none").parse()
 }
@@ -545,11 +560,12 @@ impl PyEngine {
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::ScoreRequest = decode("ScoreRequest", request)?;
-            Ok(engine.score(&req, now_or(now))?.encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "ScoreRequest",
+            request,
+            move |req: wire::ScoreRequest| engine.score(&req, now_or(now)),
+        )
     }
 
     /// `ChatTurn` bytes in, `ScoreResponse` bytes out (one turn of a Chat stream).
@@ -561,14 +577,12 @@ impl PyEngine {
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let t: wire::ChatTurn = decode("ChatTurn", turn)?;
+        pb_call(py, "ChatTurn", turn, move |t: wire::ChatTurn| {
             let req = t
                 .request
                 .ok_or_else(|| CoreError::invalid("request", "is required"))?;
-            Ok(engine.score(&req, now_or(now))?.encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+            engine.score(&req, now_or(now))
+        })
     }
 
     /// Adds a turn to the profile and session without scoring.
@@ -603,16 +617,18 @@ impl PyEngine {
 
     fn upsert_ads_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::UpsertAdsRequest = decode("UpsertAdsRequest", request)?;
-            let n = engine.upsert_ads(req.ads)?;
-            Ok(wire::UpsertAdsResponse {
-                upserted: n as u32,
-                catalog_size: engine.catalog.len() as u64,
-            }
-            .encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "UpsertAdsRequest",
+            request,
+            move |req: wire::UpsertAdsRequest| {
+                let n = engine.upsert_ads(req.ads)?;
+                Ok(wire::UpsertAdsResponse {
+                    upserted: n as u32,
+                    catalog_size: engine.catalog.len() as u64,
+                })
+            },
+        )
     }
 
     /// Deletes ads by id; an unknown id raises `NotFoundError` and deletes nothing.
@@ -623,16 +639,18 @@ impl PyEngine {
 
     fn delete_ads_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::DeleteAdsRequest = decode("DeleteAdsRequest", request)?;
-            let n = engine.delete_ads(&req.ad_ids)?;
-            Ok(wire::DeleteAdsResponse {
-                deleted: n as u32,
-                catalog_size: engine.catalog.len() as u64,
-            }
-            .encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "DeleteAdsRequest",
+            request,
+            move |req: wire::DeleteAdsRequest| {
+                let n = engine.delete_ads(&req.ad_ids)?;
+                Ok(wire::DeleteAdsResponse {
+                    deleted: n as u32,
+                    catalog_size: engine.catalog.len() as u64,
+                })
+            },
+        )
     }
 
     fn get_ad<'py>(&self, py: Python<'py>, ad_id: String) -> PyResult<Bound<'py, PyDict>> {
@@ -649,11 +667,12 @@ impl PyEngine {
 
     fn get_ad_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::GetAdRequest = decode("GetAdRequest", request)?;
-            Ok(engine.get_ad(&req.ad_id)?.encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "GetAdRequest",
+            request,
+            move |req: wire::GetAdRequest| engine.get_ad(&req.ad_id),
+        )
     }
 
     /// Embeds texts into an `(n, d)` float32 array (rows of zeros for texts with nothing to embed).
@@ -741,13 +760,12 @@ impl PyEngine {
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::GetProfileRequest = decode("GetProfileRequest", request)?;
-            Ok(engine
-                .profile_report(&req.user_id, now_or(now))?
-                .encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "GetProfileRequest",
+            request,
+            move |req: wire::GetProfileRequest| engine.profile_report(&req.user_id, now_or(now)),
+        )
     }
 
     #[pyo3(signature = (request, *, now = None))]
@@ -758,12 +776,15 @@ impl PyEngine {
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::ForgetUserRequest = decode("ForgetUserRequest", request)?;
-            let had_data = engine.forget_user(&req.user_id, now_or(now))?;
-            Ok(wire::ForgetUserResponse { had_data }.encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "ForgetUserRequest",
+            request,
+            move |req: wire::ForgetUserRequest| {
+                let had_data = engine.forget_user(&req.user_id, now_or(now))?;
+                Ok(wire::ForgetUserResponse { had_data })
+            },
+        )
     }
 
     #[pyo3(signature = (request, *, now = None))]
@@ -774,12 +795,15 @@ impl PyEngine {
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::SetOptOutRequest = decode("SetOptOutRequest", request)?;
-            let opted_out = engine.set_opt_out(&req.user_id, req.opted_out, now_or(now))?;
-            Ok(wire::SetOptOutResponse { opted_out }.encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "SetOptOutRequest",
+            request,
+            move |req: wire::SetOptOutRequest| {
+                let opted_out = engine.set_opt_out(&req.user_id, req.opted_out, now_or(now))?;
+                Ok(wire::SetOptOutResponse { opted_out })
+            },
+        )
     }
 
     #[pyo3(signature = (request, *, now = None))]
@@ -790,13 +814,14 @@ impl PyEngine {
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let engine = self.inner.clone();
-        let out = run(py, move || {
-            let req: wire::ExplainAdRequest = decode("ExplainAdRequest", request)?;
-            Ok(engine
-                .explain_ad(&req.user_id, &req.ad_id, now_or(now))?
-                .encode_to_vec())
-        })?;
-        Ok(PyBytes::new(py, &out))
+        pb_call(
+            py,
+            "ExplainAdRequest",
+            request,
+            move |req: wire::ExplainAdRequest| {
+                engine.explain_ad(&req.user_id, &req.ad_id, now_or(now))
+            },
+        )
     }
 
     /// What is held about a user, or None.
