@@ -16,8 +16,10 @@ SMOKE = """
 import chatads
 e = chatads.Engine(secret="wheel-test-secret-0123456789")
 assert e.load_demo_catalog(300) == 300
-r = e.score("u", "s", "cheap flights and hotels in Lisbon")
-assert r.ads and r.ads[0].explanation, r
+tc = "CQuci4AQuci4AAKABBENCWEAAPAAAAAAAAqIHzwAgF5gPnAAIgAA.IJYQBIAAgAEAvMB84EsA"
+r = e.score("u", "s", "cheap flights and hotels in Lisbon", gdpr=1, consent=tc)
+assert r.ads and r.ads[0].explanation and r.profile_updated, r
+assert chatads._core.SensitiveGuard().detect("mon diabète") == ["health"]
 assert chatads.hash_text("hello world").nnz == 2
 print("ok", len(r.ads))
 """
