@@ -76,7 +76,7 @@ demo: build ## play the scripted demo chat against a running server
 	$(VENV)/bin/chatads demo
 
 .PHONY: test
-test: build tools lint test-rust test-python ## build and run every test and lint
+test: build tools lint test-rust test-python bench-smoke ## build and run every test and lint
 
 .PHONY: test-rust
 test-rust: system-deps ## Rust unit tests
@@ -86,12 +86,24 @@ test-rust: system-deps ## Rust unit tests
 test-python: build tools ## pytest: API, gRPC server over loopback, CLI
 	$(PY) -m pytest -q
 
+.PHONY: bench-smoke
+bench-smoke: build ## run every benchmark once, untimed (proves they still work)
+	$(PY) -m pytest benches -q --benchmark-disable -p no:cacheprovider
+
+.PHONY: bench
+bench: build ## run the benchmarks side by side; writes bench-results/report.md
+	@mkdir -p bench-results
+	$(PY) -m pytest benches -q --benchmark-only --benchmark-json=bench-results/latest.json \
+		--benchmark-columns=median,iqr,ops --benchmark-sort=name
+	$(PY) benches/report.py bench-results/latest.json > bench-results/report.md
+	@cat bench-results/report.md
+
 .PHONY: lint
 lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, generated code up to date
 	cargo fmt --all --check
 	cargo clippy $(CARGO_FLAGS) -p chatads-core --all-targets -q -- -D warnings
-	$(VENV)/bin/ruff check python tests scripts
-	$(VENV)/bin/ruff format --check python tests scripts
+	$(VENV)/bin/ruff check python tests scripts benches
+	$(VENV)/bin/ruff format --check python tests scripts benches
 	$(VENV)/bin/mypy
 	$(PY) -m mypy.stubtest chatads._core
 	$(PY) scripts/gen_proto.py --check
@@ -100,8 +112,8 @@ lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, generated 
 .PHONY: fmt
 fmt: ## format Rust and Python
 	cargo fmt --all
-	$(VENV)/bin/ruff format python tests scripts
-	$(VENV)/bin/ruff check --fix python tests scripts
+	$(VENV)/bin/ruff format python tests scripts benches
+	$(VENV)/bin/ruff check --fix python tests scripts benches
 
 .PHONY: wheel
 wheel: $(DEPS_STAMP) ## build a self-contained release wheel (OpenBLAS, libgomp bundled) into dist/

@@ -14,10 +14,9 @@ import resource
 import time
 
 import numpy as np
+from chatads import Engine
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-from chatads import Engine
 
 console = Console()
 
@@ -44,16 +43,21 @@ def main() -> None:
     centroids = rng.normal(size=(args.clusters, d)).astype(np.float32)
     base_rss = rss_mib()
     started = time.perf_counter()
-    with Progress("[bold]upserting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
+    with Progress(
+        "[bold]upserting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
         task = progress.add_task("ads", total=args.ads)
         for start in range(0, args.ads, args.batch):
             n = min(args.batch, args.ads - start)
             c = rng.integers(0, args.clusters, size=n)
             vecs = centroids[c] + 0.6 * rng.normal(size=(n, d)).astype(np.float32)
             ads = [
-                {"ad_id": f"ad-{start + i}", "advertiser": f"adv{(start + i) % 5000}.example",
-                 "bid_cpm": 1.0 + (start + i) % 7, "embedding": vecs[i].tolist()}
+                {
+                    "ad_id": f"ad-{start + i}",
+                    "advertiser": f"adv{(start + i) % 5000}.example",
+                    "bid_cpm": 1.0 + (start + i) % 7,
+                    "embedding": vecs[i].tolist(),
+                }
                 for i in range(n)
             ]
             engine.upsert_ads(ads)

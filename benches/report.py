@@ -1,0 +1,36 @@
+"""Turn a pytest-benchmark JSON file into a markdown table of medians and ratios.
+
+    python benches/report.py bench-results/latest.json > bench-results/report.md
+
+Within each group the fastest entry is 1.0x; every other entry is shown as how
+many times slower it is, so the figure survives a noisy, shared machine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+
+def render(data: dict) -> str:  # type: ignore[type-arg]
+    groups: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for b in data["benchmarks"]:
+        groups[b["group"] or b["name"]].append((b["name"], b["stats"]["median"]))
+    lines = [
+        f"Machine: {data['machine_info'].get('cpu', {}).get('brand_raw', '?')}, "
+        f"Python {data['machine_info'].get('python_version', '?')}; {data['datetime']}",
+        "",
+        "| group | benchmark | median | relative |",
+        "|---|---|---|---|",
+    ]
+    for group, rows in sorted(groups.items()):
+        best = min(m for _, m in rows)
+        for name, median in sorted(rows, key=lambda r: r[1]):
+            lines.append(f"| {group} | {name} | {median * 1e6:,.1f} µs | {median / best:,.1f}x |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(json.loads(Path(sys.argv[1]).read_text())), end="")

@@ -1,0 +1,87 @@
+"""Text pipeline and consent decoding, chatads beside what a Python user would use.
+
+Groups (compare within a group; `make bench` reports the ratios):
+- hash-one-message: `HashingVectorizer.transform([msg])` vs `chatads.hash_text(msg)`
+- hash-batch: the same on 2,000 messages
+- chat-turn: sklearn hashing alone vs chatads' whole turn (hash, embed, profile update)
+- tc-decode: the `iab-tcf` package vs chatads' decoder (uncached)
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import chatads
+import iab_tcf
+import pytest
+from chatads import _core
+from sklearn.feature_extraction.text import HashingVectorizer
+
+TC = json.loads((Path(__file__).parent.parent / "tests/data/tc_strings.json").read_text())[1]["tc"]
+
+
+@pytest.fixture(scope="module")
+def sk() -> HashingVectorizer:
+    return HashingVectorizer()
+
+
+@pytest.fixture(scope="module")
+def engine() -> chatads.Engine:
+    return chatads.Engine(secret="benchmark-secret-0123456789", gdpr_when_unknown=False)
+
+
+@pytest.mark.benchmark(group="hash-one-message")
+def test_sklearn_hash_one(benchmark, sk, messages) -> None:  # type: ignore[no-untyped-def]
+    it = itertools.cycle(messages)
+    X = benchmark(lambda: sk.transform([next(it)]))
+    assert X.shape[1] == 2**20
+
+
+@pytest.mark.benchmark(group="hash-one-message")
+def test_chatads_hash_one(benchmark, messages) -> None:  # type: ignore[no-untyped-def]
+    it = itertools.cycle(messages)
+    X = benchmark(lambda: chatads.hash_text(next(it)))
+    assert X.shape[1] == 2**20
+
+
+@pytest.mark.benchmark(group="hash-batch")
+def test_sklearn_hash_batch(benchmark, sk, messages) -> None:  # type: ignore[no-untyped-def]
+    X = benchmark(sk.transform, messages)
+    assert X.shape[0] == len(messages)
+
+
+@pytest.mark.benchmark(group="hash-batch")
+def test_chatads_hash_batch(benchmark, messages) -> None:  # type: ignore[no-untyped-def]
+    X = benchmark(chatads.hash_text, messages)
+    assert X.shape[0] == len(messages)
+
+
+@pytest.mark.benchmark(group="chat-turn")
+def test_sklearn_hash_only_turn(benchmark, sk, messages) -> None:  # type: ignore[no-untyped-def]
+    it = itertools.cycle(messages)
+    benchmark(lambda: sk.transform([next(it)]))
+
+
+@pytest.mark.benchmark(group="chat-turn")
+def test_chatads_whole_turn(benchmark, engine, messages) -> None:  # type: ignore[no-untyped-def]
+    it = itertools.cycle(enumerate(messages))
+
+    def turn() -> bool:
+        i, msg = next(it)
+        return engine.ingest(f"user-{i % 500}", "s", msg)
+
+    assert benchmark(turn) in (True, False)
+
+
+@pytest.mark.benchmark(group="tc-decode")
+def test_iab_tcf_decode(benchmark) -> None:  # type: ignore[no-untyped-def]
+    c = benchmark(iab_tcf.decode_v2, TC)
+    assert c.purposes_consent[1]
+
+
+@pytest.mark.benchmark(group="tc-decode")
+def test_chatads_decode(benchmark) -> None:  # type: ignore[no-untyped-def]
+    d = benchmark(_core.decode_tc_string, TC, vendor_id=755)
+    assert d is not None and 1 in d["purposes_consent"]
