@@ -93,7 +93,8 @@ bench-smoke: build ## run every benchmark once, untimed (proves they still work)
 .PHONY: bench
 bench: build ## run the benchmarks side by side; writes bench-results/report.md
 	@mkdir -p bench-results
-	$(PY) -m pytest benches -q --benchmark-only --benchmark-json=bench-results/latest.json \
+	CHATADS_BENCH_SIZES=10000,100000 $(PY) -m pytest benches -q --benchmark-only \
+		--benchmark-json=bench-results/latest.json \
 		--benchmark-columns=median,iqr,ops --benchmark-sort=name
 	$(PY) benches/report.py bench-results/latest.json > bench-results/report.md
 	@cat bench-results/report.md
