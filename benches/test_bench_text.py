@@ -61,7 +61,7 @@ def test_chatads_hash_batch(benchmark, messages) -> None:  # type: ignore[no-unt
 @pytest.mark.benchmark(group="chat-turn")
 def test_sklearn_hash_only_turn(benchmark, sk, messages) -> None:  # type: ignore[no-untyped-def]
     it = itertools.cycle(messages)
-    benchmark(lambda: sk.transform([next(it)]))
+    assert benchmark(lambda: sk.transform([next(it)])).nnz > 0
 
 
 @pytest.mark.benchmark(group="chat-turn")
@@ -72,7 +72,8 @@ def test_chatads_whole_turn(benchmark, engine, messages) -> None:  # type: ignor
         i, msg = next(it)
         return engine.ingest(f"user-{i % 500}", "s", msg)
 
-    assert benchmark(turn) in (True, False)
+    # Every synthetic turn carries topical words, so every one is learnt from.
+    assert benchmark(turn) is True
 
 
 @pytest.mark.benchmark(group="tc-decode")

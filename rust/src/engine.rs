@@ -319,7 +319,8 @@ impl Engine {
         let rc = &self.config.rank;
 
         // What may be used: consent, then minors, opt-out and sensitive data.
-        let regs = req.regs.clone().unwrap_or_default();
+        let no_regs = wire::Regs::default();
+        let regs = req.regs.as_ref().unwrap_or(&no_regs);
         let consent = self.consent.decide(&ConsentInput {
             gdpr: regs.gdpr,
             gpp: &regs.gpp,
@@ -881,10 +882,6 @@ impl Engine {
             explanation,
             how_to_change,
         })
-    }
-
-    pub fn user_key(&self, user_id: &str) -> [u8; 16] {
-        self.keys.user(user_id)
     }
 }
 

@@ -82,10 +82,6 @@ impl AnnIndex {
         Ok(())
     }
 
-    pub fn is_hnsw(&self) -> bool {
-        self.factory.contains("HNSW")
-    }
-
     /// Top-`k` (slot, inner product) for one query, best first.
     pub fn search(&self, query: &[f32], k: usize, out: &mut Vec<(u32, f32)>) -> Result<()> {
         let k = k.min(self.ntotal);

@@ -322,11 +322,6 @@ impl Catalog {
                 .map_or_else(|| "none".into(), |m| m.factory.clone()),
         }
     }
-
-    /// Every live ad id (for snapshots and listings).
-    pub fn ad_ids(&self) -> Vec<String> {
-        self.ids.iter().map(|e| e.key().clone()).collect()
-    }
 }
 
 #[inline]

@@ -9,7 +9,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use dashmap::DashMap;
 use parking_lot::Mutex;
@@ -82,7 +82,6 @@ fn parse_line(line: &str) -> Option<(Op, Key, u64)> {
 /// Forget and opt-out state; file-backed when a data directory is given.
 #[derive(Default)]
 pub struct PrivacyLedger {
-    path: Option<PathBuf>,
     file: Mutex<Option<File>>,
     opted_out: DashMap<Key, u64>,
     forgotten: DashMap<Key, u64>,
@@ -100,10 +99,7 @@ impl PrivacyLedger {
             CoreError::invalid("data_dir", format!("cannot create {}: {e}", dir.display()))
         })?;
         let path = dir.join(FILE_NAME);
-        let this = Self {
-            path: Some(path.clone()),
-            ..Default::default()
-        };
+        let this = Self::default();
         if path.exists() {
             let f = File::open(&path)
                 .map_err(|e| CoreError::Internal(format!("{}: {e}", path.display())))?;
@@ -175,10 +171,6 @@ impl PrivacyLedger {
     /// When the user was last forgotten (unix ms), if ever.
     pub fn forgotten_at(&self, key: &Key) -> Option<u64> {
         self.forgotten.get(key).map(|v| *v)
-    }
-
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
     }
 }
 

@@ -311,10 +311,6 @@ impl ProfileStore {
         had || self.sessions.len() < before
     }
 
-    pub fn remove_session(&self, session: &Key) {
-        self.sessions.remove(session);
-    }
-
     /// Drops sessions idle for longer than the session TTL and profiles not
     /// updated within the profile TTL; returns how many of each went.
     pub fn sweep(&self, now: f64) -> (usize, usize) {
