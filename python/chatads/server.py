@@ -37,7 +37,8 @@ PACKAGE = "chatads.v1"
 SCORING = f"{PACKAGE}.AdScoring"
 CATALOG = f"{PACKAGE}.Catalog"
 PRIVACY = f"{PACKAGE}.Privacy"
-SERVICES = (SCORING, CATALOG, PRIVACY)
+DIAGNOSTICS = f"{PACKAGE}.Diagnostics"
+SERVICES = (SCORING, CATALOG, PRIVACY, DIAGNOSTICS)
 
 BytesFn = Callable[[bytes], bytes]
 
@@ -87,9 +88,41 @@ def _chat(engine: Engine) -> grpc.RpcMethodHandler:
     return grpc.stream_stream_rpc_method_handler(handler)
 
 
+def echo_response() -> bytes:
+    """The fixed reply of Diagnostics.Echo: a ScoreResponse shaped like a typical Score
+    reply (3 ads with topics and explanations, about 1.1 KB encoded)."""
+    path = "/Travel & Transportation/Air Travel"
+    ads = [
+        chatads_pb2.ScoredAd(
+            ad_id=f"echo-{i:06d}",
+            advertiser=f"echo{i}-travel.example",
+            bid_cpm=4.2 + i,
+            relevance=0.5,
+            score=0.15,
+            topics=[chatads_pb2.Topic(id=208, name=path)],
+            pctr=0.026,
+            title="SkyHop: cheap flights made easy",
+            text="SkyHop: flights, fares and airport transfers, all in one place. "
+            "New this season: city breaks and last-minute deals.",
+            explanation="Shown because your recent conversations are about Travel & "
+            "Transportation > Air Travel, and so is this ad (relevance 0.50).",
+        )
+        for i in range(3)
+    ]
+    reply: bytes = chatads_pb2.ScoreResponse(
+        request_id="echo",
+        ads=ads,
+        personalization=chatads_pb2.PERSONALIZED,
+        profile_updated=True,
+        took_us=200,
+    ).SerializeToString()
+    return reply
+
+
 def build_handlers(engine: Engine) -> list[grpc.GenericRpcHandler]:
     """The chatads.v1 services as generic bytes-in/bytes-out handlers."""
     core = engine.core
+    echo = echo_response()
     return [
         grpc.method_handlers_generic_handler(
             SCORING,
@@ -111,6 +144,10 @@ def build_handlers(engine: Engine) -> list[grpc.GenericRpcHandler]:
                 "SetOptOut": _unary("SetOptOut", core.set_opt_out_pb),
                 "ExplainAd": _unary("ExplainAd", core.explain_ad_pb),
             },
+        ),
+        # The floor: the same handler path as Score, minus the engine (no decoding).
+        grpc.method_handlers_generic_handler(
+            DIAGNOSTICS, {"Echo": _unary("Echo", lambda _request: echo)}
         ),
     ]
 

@@ -512,3 +512,81 @@ class Catalog:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class DiagnosticsStub:
+    """Measures what the serving stack costs without the engine.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Echo = channel.unary_unary(
+                '/chatads.v1.Diagnostics/Echo',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.ScoreRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.ScoreResponse.FromString,
+                _registered_method=True)
+
+
+class DiagnosticsServicer:
+    """Measures what the serving stack costs without the engine.
+    """
+
+    def Echo(self, request, context):
+        """Returns a fixed ScoreResponse (3 ads, the size of a typical Score response) without
+        decoding the request or scoring: served by the same server, thread pool and bytes
+        handler path as AdScoring.Score, so its latency is the floor gRPC itself costs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_DiagnosticsServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Echo': grpc.unary_unary_rpc_method_handler(
+                    servicer.Echo,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.ScoreRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.ScoreResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'chatads.v1.Diagnostics', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('chatads.v1.Diagnostics', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Diagnostics:
+    """Measures what the serving stack costs without the engine.
+    """
+
+    @staticmethod
+    def Echo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Diagnostics/Echo',
+            chatads_dot_v1_dot_chatads__pb2.ScoreRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.ScoreResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
