@@ -99,7 +99,7 @@ pub struct Engine {
     pub profiles: ProfileStore,
     pub catalog: Catalog,
     pub consent: ConsentPolicy,
-    pub guard: SensitiveGuard,
+    pub guard: Arc<SensitiveGuard>,
     pub ledger: PrivacyLedger,
     keys: KeyHasher,
 }
@@ -771,7 +771,7 @@ impl Engine {
              {:.0} days without activity, on {}. You can delete it now (ForgetUser) or opt out \
              of personalised ads (SetOptOut).",
             p.turns,
-            utc_date(p.created_at),
+            utc_date(p.created_at()),
             utc_date(p.updated_at),
             if interests.is_empty() {
                 "none identified yet".into()
@@ -785,7 +785,7 @@ impl Engine {
         Ok(wire::ProfileReport {
             exists: true,
             topics,
-            created_at: p.created_at as i64,
+            created_at: p.created_at() as i64,
             updated_at: p.updated_at as i64,
             expires_at: (p.updated_at + ttl) as i64,
             turns: p.turns,

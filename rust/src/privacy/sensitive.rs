@@ -11,9 +11,10 @@
 //! (`rust/data/sensitive_lexicon.tsv`), measured against a labelled set in
 //! `tests/data/`.
 
-use aho_corasick::{AhoCorasick, MatchKind};
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use crate::error::{CoreError, Result};
 use crate::text::tokenize::is_word_char;
@@ -57,21 +58,32 @@ impl Categories {
 }
 
 /// Lowercase, strip accents, one space between words, one at each end.
+///
+/// Characters are decomposed one at a time (canonical decomposition, marks
+/// dropped), which equals NFD-then-filter because canonical reordering only
+/// moves the combining marks that are dropped anyway; ASCII skips the tables.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
     let mut in_word = false;
-    for c in text
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-    {
+    let mut emit = |c: char| {
         if is_word_char(c) {
             out.push(c);
             in_word = true;
         } else if in_word {
             out.push(' ');
             in_word = false;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            emit(c.to_ascii_lowercase());
+        } else {
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    d.to_lowercase().for_each(&mut emit);
+                }
+            });
         }
     }
     if in_word {
@@ -80,11 +92,14 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Include and exclude patterns share one automaton: pattern ids below
+/// `n_include` are includes (with their category in `include_category`), the
+/// rest excludes. It is a DFA: a few MB built once per process, and the
+/// overlapping scan is one table lookup per byte.
 pub struct SensitiveGuard {
-    include: AhoCorasick,
+    automaton: AhoCorasick,
     include_category: Vec<u8>,
-    exclude: Option<AhoCorasick>,
-    patterns: usize,
+    n_include: usize,
 }
 
 fn needle(pattern: &str) -> Option<String> {
@@ -102,8 +117,18 @@ fn needle(pattern: &str) -> Option<String> {
 }
 
 impl SensitiveGuard {
-    pub fn builtin() -> Result<Self> {
-        Self::parse(LEXICON_TSV)
+    /// The built-in lexicon's guard, built on first use and shared.
+    pub fn builtin() -> Result<Arc<Self>> {
+        static BUILTIN: OnceLock<std::result::Result<Arc<SensitiveGuard>, String>> =
+            OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Self::parse(LEXICON_TSV)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(CoreError::Internal)
     }
 
     /// Parses `category \t lang \t pattern \t include|exclude` lines (header first).
@@ -139,29 +164,24 @@ impl SensitiveGuard {
                 }
             }
         }
-        let build = |pats: &[String]| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(pats)
-                .map_err(|e| CoreError::Internal(format!("sensitive lexicon: {e}")))
-        };
+        let n_include = include.len();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(include.iter().chain(&exclude))
+            .map_err(|e| CoreError::Internal(format!("sensitive lexicon: {e}")))?;
         Ok(Self {
-            patterns: include.len() + exclude.len(),
-            include: build(&include)?,
+            automaton,
             include_category,
-            exclude: if exclude.is_empty() {
-                None
-            } else {
-                Some(build(&exclude)?)
-            },
+            n_include,
         })
     }
 
     pub fn len(&self) -> usize {
-        self.patterns
+        self.automaton.patterns_len()
     }
     pub fn is_empty(&self) -> bool {
-        self.patterns == 0
+        self.len() == 0
     }
 
     /// The special categories `text` touches.
@@ -170,20 +190,21 @@ impl SensitiveGuard {
             return Categories::default();
         }
         let norm = normalize(text);
-        let hay = norm.as_bytes();
-        let excluded: Vec<(usize, usize)> = match &self.exclude {
-            Some(ex) => ex
-                .find_overlapping_iter(hay)
-                .map(|m| (m.start(), m.end()))
-                .collect(),
-            None => Vec::new(),
-        };
-        let mut cats = 0u8;
-        for m in self.include.find_overlapping_iter(hay) {
-            if excluded.iter().any(|&(s, e)| s < m.end() && m.start() < e) {
-                continue;
+        let mut includes: Vec<(usize, usize, u8)> = Vec::new();
+        let mut excluded: Vec<(usize, usize)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(norm.as_bytes()) {
+            let p = m.pattern().as_usize();
+            if p < self.n_include {
+                includes.push((m.start(), m.end(), self.include_category[p]));
+            } else {
+                excluded.push((m.start(), m.end()));
             }
-            cats |= self.include_category[m.pattern().as_usize()];
+        }
+        let mut cats = 0u8;
+        for (start, end, cat) in includes {
+            if !excluded.iter().any(|&(s, e)| s < end && start < e) {
+                cats |= cat;
+            }
         }
         Categories(cats)
     }

@@ -185,7 +185,7 @@ fn tokenize(text: &str, lowercase: bool) -> Vec<String> {
 /// The sensitive-category guard (GDPR Art. 9): which special categories a text touches.
 #[pyclass(module = "chatads._core", name = "SensitiveGuard", frozen)]
 pub struct PySensitiveGuard {
-    inner: crate::privacy::sensitive::SensitiveGuard,
+    inner: Arc<crate::privacy::sensitive::SensitiveGuard>,
 }
 
 #[pymethods]
@@ -195,7 +195,7 @@ impl PySensitiveGuard {
     #[pyo3(signature = (lexicon_tsv = None))]
     fn new(lexicon_tsv: Option<&str>) -> PyResult<Self> {
         let inner = match lexicon_tsv {
-            Some(t) => crate::privacy::sensitive::SensitiveGuard::parse(t)?,
+            Some(t) => Arc::new(crate::privacy::sensitive::SensitiveGuard::parse(t)?),
             None => crate::privacy::sensitive::SensitiveGuard::builtin()?,
         };
         Ok(Self { inner })
@@ -850,7 +850,7 @@ impl PyEngine {
             .collect();
         d.set_item("topics", topics)?;
         d.set_item("updated_at", p.updated_at)?;
-        d.set_item("created_at", p.created_at)?;
+        d.set_item("created_at", p.created_at())?;
         d.set_item("turns", p.turns)?;
         Ok(Some(d))
     }

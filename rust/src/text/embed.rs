@@ -86,7 +86,8 @@ impl Embedder {
             let signs = splitmix64(x);
             let v = w * scale * sign as f32;
             for k in 0..NNZ {
-                let dim = ((x >> (16 * k)) & 0xFFFF) % d;
+                // 16 random bits scaled to 0..d (multiply-shift, no division).
+                let dim = (((x >> (16 * k)) & 0xFFFF) * d) >> 16;
                 let s = if (signs >> k) & 1 == 1 { v } else { -v };
                 out[dim as usize] += s;
             }

@@ -73,9 +73,9 @@ impl HashingConfig {
 /// sklearn's `murmurhash3_32(key, seed=0, positive=False)` of the UTF-8 bytes.
 #[inline]
 pub fn murmur3_signed(token: &[u8]) -> i32 {
-    // The crate reads from `io::Read`; a slice reader cannot fail.
-    let mut reader = token;
-    murmur3::murmur3_32(&mut reader, 0).expect("reading from a slice cannot fail") as i32
+    // `mur3` hashes a slice directly (the `murmur3` crate reads through
+    // `io::Read`, which cost 4 % of a chat turn).
+    mur3::murmurhash3_x86_32(token, 0) as i32
 }
 
 /// Column index and sign of a hashed feature, exactly as sklearn's

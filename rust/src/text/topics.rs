@@ -6,7 +6,7 @@
 //! toward its topic's vector, so "flight" and "hôtel" land near each other even
 //! though they share no letters. Both files ship inside the crate.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{CoreError, Result};
 use crate::text::hashing::murmur3_signed;
@@ -45,8 +45,8 @@ impl Topics {
 
     pub fn parse(taxonomy_tsv: &str, lexicon_tsv: &str, d: usize, seed: u64) -> Result<Self> {
         let mut topics = Vec::new();
-        let mut by_path: HashMap<String, u16> = HashMap::new();
-        let mut index_of = HashMap::new();
+        let mut by_path: HashMap<String, u16> = HashMap::default();
+        let mut index_of = HashMap::default();
         for (lineno, line) in taxonomy_tsv.lines().enumerate().skip(1) {
             if line.trim().is_empty() {
                 continue;
@@ -71,7 +71,7 @@ impl Topics {
                 t.parent = by_path.get(parent).copied();
             }
         }
-        let mut lexicon: HashMap<i32, Vec<u16>> = HashMap::new();
+        let mut lexicon: HashMap<i32, Vec<u16>> = HashMap::default();
         for (lineno, line) in lexicon_tsv.lines().enumerate().skip(1) {
             let mut cols = line.split('\t');
             let (Some(id), Some(_lang), Some(word)) = (cols.next(), cols.next(), cols.next())

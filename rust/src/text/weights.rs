@@ -7,7 +7,7 @@
 //! keyed by the same MurmurHash3 the hashing stage computes anyway, so the
 //! lookup costs one hash-map probe per token.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Zipf frequency at or above which a word gets weight 0 ("the" is 7.7).
 pub const ZIPF_CEILING: f32 = 7.5;
@@ -33,7 +33,7 @@ impl TermWeights {
     /// Builds the table from `(word, zipf)`; a word listed twice keeps its
     /// highest frequency (a word common in either language is down-weighted).
     pub fn from_zipf<'a>(entries: impl IntoIterator<Item = (&'a str, f32)>) -> Self {
-        let mut by_hash: HashMap<i32, f32> = HashMap::new();
+        let mut by_hash: HashMap<i32, f32> = HashMap::default();
         for (word, zipf) in entries {
             let lower = super::tokenize::lowercase(word);
             let h = super::hashing::murmur3_signed(lower.as_bytes());
