@@ -16,6 +16,10 @@ CARGO_FLAGS := --release
 
 APT_PACKAGES := build-essential cmake pkg-config libopenblas-dev protobuf-compiler
 GRPCURL_VERSION := v1.9.4
+GHZ_VERSION := v0.120.0
+# The open-loop load generator (benches/loadgen), built from its own Go module.
+LOADGEN := $(TOOLS_BIN)/chatads-loadgen
+LOADGEN_SOURCES := $(wildcard benches/loadgen/*.go) benches/loadgen/go.mod benches/loadgen/go.sum
 
 RUST_SOURCES := $(shell find rust -name '*.rs' -o -name '*.tsv' -o -name Cargo.toml) Cargo.toml \
 	proto/chatads/v1/chatads.proto
@@ -63,9 +67,15 @@ $(BUILD_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) pyproject.toml
 build: $(BUILD_STAMP) ## build the Rust extension (release) into .venv
 
 .PHONY: tools
-tools: ## install grpcurl (Go module proxy) for the interoperability tests
+tools: $(LOADGEN) ## install grpcurl and ghz (Go module proxy), build the load generator
 	@command -v grpcurl >/dev/null || { echo "installing grpcurl $(GRPCURL_VERSION)"; \
 		GOBIN=$(TOOLS_BIN) GOFLAGS=-mod=mod go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION); }
+	@command -v ghz >/dev/null || { echo "installing ghz $(GHZ_VERSION)"; \
+		GOBIN=$(TOOLS_BIN) GOFLAGS=-mod=mod go install github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION); }
+
+$(LOADGEN): $(LOADGEN_SOURCES)
+	@mkdir -p $(TOOLS_BIN)
+	cd benches/loadgen && go build -buildvcs=false -o $(LOADGEN) .
 
 .PHONY: serve
 serve: build ## build and start the gRPC server on 127.0.0.1:50051 with the demo catalog
@@ -91,16 +101,22 @@ bench-smoke: build ## run every benchmark once, untimed (proves they still work)
 	$(PY) -m pytest benches -q --benchmark-disable -p no:cacheprovider
 
 .PHONY: bench
-bench: build ## run the benchmarks side by side; writes bench-results/report.md
+bench: build tools ## run the benchmarks side by side and the load test; writes bench-results/
 	@mkdir -p bench-results
 	CHATADS_BENCH_SIZES=10000,100000 $(PY) -m pytest benches -q --benchmark-only \
 		--benchmark-json=bench-results/latest.json \
 		--benchmark-columns=median,iqr,ops --benchmark-sort=name
 	$(PY) benches/report.py bench-results/latest.json > bench-results/report.md
 	@cat bench-results/report.md
+	$(PY) -m benches.loadtest --out bench-results/load
+
+.PHONY: bench-load
+bench-load: build tools ## open-loop gRPC load test (Go generator + ghz): Score, Chat, Echo, baseline
+	$(PY) -m benches.loadtest --out bench-results/load
+	@cat bench-results/load/report.md
 
 .PHONY: lint
-lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, generated code up to date
+lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, gofmt + go vet, generated code up to date
 	cargo fmt --all --check
 	cargo clippy $(CARGO_FLAGS) -p chatads-core --all-targets -q -- -D warnings
 	$(VENV)/bin/ruff check python tests scripts benches
@@ -109,6 +125,8 @@ lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, generated 
 	$(PY) -m mypy.stubtest chatads._core
 	$(PY) scripts/gen_proto.py --check
 	$(PY) scripts/gen_word_chars.py --check
+	@test -z "$$(gofmt -l benches/loadgen)" || { gofmt -l benches/loadgen; echo "gofmt: run gofmt -w benches/loadgen"; exit 1; }
+	cd benches/loadgen && go vet ./...
 
 .PHONY: fmt
 fmt: ## format Rust and Python
