@@ -832,7 +832,9 @@ def main(
     ),
     smoke: Annotated[bool, typer.Option(help="seconds, tiny sizes: proves it works")] = False,
     rates: Annotated[str | None, typer.Option(help="same-rate comparison rates")] = None,
-    sweep: Annotated[str | None, typer.Option(help="sweep rates, ascending")] = None,
+    sweep: Annotated[
+        str | None, typer.Option(help="sweep rates, ascending (empty: no sweep)")
+    ] = None,
     refine: Annotated[int | None, typer.Option(help="bisection steps past the sweep")] = None,
     ghz_rate: Annotated[float | None, typer.Option(help="rate of the ghz runs (0 = none)")] = None,
     duration: Annotated[float | None, typer.Option(help="measured seconds per point")] = None,
@@ -857,7 +859,7 @@ def main(
     compare_rates = _rates(rates) if rates else ([50.0] if smoke else [250.0, 500.0, 1000.0])
     sweep_rates = (
         _rates(sweep)
-        if sweep
+        if sweep is not None
         else (
             [50.0, 100.0]
             if smoke

@@ -30,6 +30,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,10 +123,11 @@ func (s *schedule) next() time.Time {
 }
 
 // sleepUntil sleeps until t; it returns at once when t is past (the request is
-// late and its latency already includes the delay).
+// late and its latency already includes the delay). Only the pacing goroutine,
+// after precisePacing, calls it.
 func sleepUntil(t time.Time) {
 	if d := time.Until(t); d > 0 {
-		time.Sleep(d)
+		sleepFor(d)
 	}
 }
 
@@ -164,6 +166,7 @@ func runUnary(c config, conns []*grpc.ClientConn, reqs [][]byte, rec *recorder) 
 	}
 	rec.begin(sched.start, c.warmup, c.duration)
 	end := sched.start.Add(c.warmup + c.duration)
+	precisePacing()
 	var wg sync.WaitGroup
 	for i := 0; ; i++ {
 		planned := sched.next()
@@ -295,6 +298,7 @@ func runChat(c config, conns []*grpc.ClientConn, sessions [][][]byte, rec *recor
 			}
 		}(i, ticks[i])
 	}
+	precisePacing()
 	for i := 0; ; i++ {
 		planned := sched.next()
 		if !planned.Before(end) {
@@ -312,6 +316,12 @@ func runChat(c config, conns []*grpc.ClientConn, sessions [][][]byte, rec *recor
 }
 
 func main() {
+	// Pinned to one CPU, Go would run a single P: the pacing thread, back from
+	// nanosleep, would then wait for the goroutines handling replies. A second P lets
+	// it send on time (the OS shares the core between the two threads).
+	if runtime.GOMAXPROCS(0) < 2 {
+		runtime.GOMAXPROCS(2)
+	}
 	c, err := parseFlags()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chatads-loadgen:", err)

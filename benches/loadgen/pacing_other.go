@@ -1,0 +1,9 @@
+//go:build !linux
+
+package main
+
+import "time"
+
+func precisePacing() {}
+
+func sleepFor(d time.Duration) { time.Sleep(d) }
