@@ -107,14 +107,16 @@ pub enum Basis {
     NotGdpr,
 }
 
-/// What the engine holds about one user, packed to fit one 144-byte
-/// allocation at the default `d = 64` (measured in `benches/profile_memory.py`).
+/// What the engine holds about one user, packed into 120 bytes at the default
+/// `d = 64`, so that with its allocator header it takes one 128-byte chunk
+/// (measured in `benches/profile_memory.py`).
 ///
 /// The interest vector is quantised to `i8` with one scale per profile
-/// (`v[i] = q[i] · scale`), requantised after each update: the relative error
-/// of each component is at most 1/254 of the largest one, far below what moves
-/// an ANN query. Topic weights are `f16`; the creation time is kept to the
-/// second. Frequency-cap counters only exist for users who were shown ads.
+/// (`v[i] = q[i] · scale`), requantised after each update: the error of each
+/// component is at most 1/254 of the largest one, far below what moves an ANN
+/// query. Topic weights are `u8` fractions of the profile's strongest topic
+/// (kept as `f16`); the creation time is kept to the second. Frequency-cap
+/// counters live in their own map, only for users who were shown ads.
 #[derive(Clone, Debug)]
 pub struct InterestProfile {
     q: SmallVec<[i8; 64]>,
@@ -126,9 +128,8 @@ pub struct InterestProfile {
     pub basis: Basis,
     n_topics: u8,
     topic_ids: [u16; PROFILE_TOPICS],
-    topic_w: [f16; PROFILE_TOPICS],
-    /// One pointer wide; empty (no allocation) until the user is shown an ad.
-    caps: ThinVec<FreqCap>,
+    topic_w: [u8; PROFILE_TOPICS],
+    topic_max: f16,
 }
 
 fn decay(dt: f64, half_life: f64) -> f32 {
@@ -150,8 +151,8 @@ impl InterestProfile {
             basis: Basis::Caller,
             n_topics: 0,
             topic_ids: [0; PROFILE_TOPICS],
-            topic_w: [f16::ZERO; PROFILE_TOPICS],
-            caps: ThinVec::new(),
+            topic_w: [0; PROFILE_TOPICS],
+            topic_max: f16::ZERO,
         }
     }
 
@@ -175,11 +176,12 @@ impl InterestProfile {
     }
 
     fn topics(&self) -> impl Iterator<Item = (u16, f32)> + '_ {
+        let unit = self.topic_max.to_f32() / 255.0;
         self.topic_ids
             .iter()
             .zip(&self.topic_w)
             .take(self.n_topics as usize)
-            .map(|(&t, w)| (t, w.to_f32()))
+            .map(move |(&t, &w)| (t, w as f32 * unit))
     }
 
     /// `v ← v · 2^(−Δt/half_life) + x`, and the same for topic weights.
@@ -206,10 +208,15 @@ impl InterestProfile {
             topics.sort_by(|a, b| b.1.total_cmp(&a.1));
         }
         topics.truncate(PROFILE_TOPICS);
+        let max = topics.first().map_or(0.0, |t| t.1);
+        // A topic that rounds to nothing beside the strongest one is dropped.
+        topics.retain(|t| max > 0.0 && t.1 * 255.0 / max >= 0.5);
+        self.topic_max = f16::from_f32(max);
+        let unit = self.topic_max.to_f32() / 255.0;
         self.n_topics = topics.len() as u8;
         for (i, (t, w)) in topics.into_iter().enumerate() {
             self.topic_ids[i] = t;
-            self.topic_w[i] = f16::from_f32(w);
+            self.topic_w[i] = (w / unit).round().clamp(0.0, 255.0) as u8;
         }
         self.updated_at = self.updated_at.max(now);
         self.turns = self.turns.saturating_add(1);
@@ -226,24 +233,23 @@ impl InterestProfile {
         let f = decay(now - self.updated_at, half_life);
         self.topics().map(|(t, w)| (t, w * f)).collect()
     }
+}
 
-    fn cap_count(&self, ad: u32, now: f64, window: f64) -> u32 {
-        self.caps
-            .iter()
-            .find(|c| c.ad == ad && now - c.since < window)
-            .map_or(0, |c| c.count)
-    }
+fn cap_count(caps: &[FreqCap], ad: u32, now: f64, window: f64) -> u32 {
+    caps.iter()
+        .find(|c| c.ad == ad && now - c.since < window)
+        .map_or(0, |c| c.count)
+}
 
-    fn record_impression(&mut self, ad: u32, now: f64, window: f64) {
-        self.caps.retain(|c| now - c.since < window);
-        match self.caps.iter_mut().find(|c| c.ad == ad) {
-            Some(c) => c.count += 1,
-            None => self.caps.push(FreqCap {
-                ad,
-                count: 1,
-                since: now,
-            }),
-        }
+fn record_impression(caps: &mut ThinVec<FreqCap>, ad: u32, now: f64, window: f64) {
+    caps.retain(|c| now - c.since < window);
+    match caps.iter_mut().find(|c| c.ad == ad) {
+        Some(c) => c.count += 1,
+        None => caps.push(FreqCap {
+            ad,
+            count: 1,
+            since: now,
+        }),
     }
 }
 
@@ -270,6 +276,8 @@ pub struct ProfileStore {
     // them is as good as SipHash. Profiles are boxed: the map's empty slots
     // (up to half of them right after it grows) then cost 8 bytes, not 150.
     profiles: DashMap<Key, Box<InterestProfile>, FxBuildHasher>,
+    /// Frequency-cap counters of users who were shown ads.
+    caps: DashMap<Key, ThinVec<FreqCap>, FxBuildHasher>,
     sessions: DashMap<Key, SessionContext, FxBuildHasher>,
 }
 
@@ -279,6 +287,7 @@ impl ProfileStore {
             config,
             d,
             profiles: DashMap::with_hasher(FxBuildHasher),
+            caps: DashMap::with_hasher(FxBuildHasher),
             sessions: DashMap::with_hasher(FxBuildHasher),
         }
     }
@@ -319,6 +328,9 @@ impl ProfileStore {
     }
 
     pub fn push_context(&self, session: &Key, owner: &Key, turn: ContextTurn, now: f64) {
+        if self.config.session_turns == 0 {
+            return; // session context is switched off
+        }
         let mut s = self.sessions.entry(*session).or_default();
         s.owner = *owner;
         s.last_seen = now;
@@ -339,10 +351,10 @@ impl ProfileStore {
     /// Ads (by key) this user has already seen `freq_cap` times in the window.
     pub fn capped(&self, user: &Key, ads: &[u32], now: f64) -> Vec<bool> {
         let cap = self.config.freq_cap;
-        match self.profiles.get(user) {
-            Some(p) if cap > 0 => ads
+        match self.caps.get(user) {
+            Some(c) if cap > 0 => ads
                 .iter()
-                .map(|&a| p.cap_count(a, now, self.config.freq_cap_window_s) >= cap)
+                .map(|&a| cap_count(&c, a, now, self.config.freq_cap_window_s) >= cap)
                 .collect(),
             _ => vec![false; ads.len()],
         }
@@ -352,16 +364,19 @@ impl ProfileStore {
         if self.config.freq_cap == 0 {
             return;
         }
-        if let Some(mut p) = self.profiles.get_mut(user) {
-            for &a in ads {
-                p.record_impression(a, now, self.config.freq_cap_window_s);
-            }
+        // Counted for users with a profile, as before caps had a map of their own.
+        if !self.profiles.contains_key(user) {
+            return;
+        }
+        let mut caps = self.caps.entry(*user).or_default();
+        for &a in ads {
+            record_impression(&mut caps, a, now, self.config.freq_cap_window_s);
         }
     }
 
-    /// Removes the profile and every session of the user.
+    /// Removes the profile, the frequency-cap counters and every session of the user.
     pub fn forget(&self, user: &Key) -> bool {
-        let had = self.profiles.remove(user).is_some();
+        let had = self.profiles.remove(user).is_some() | self.caps.remove(user).is_some();
         let before = self.sessions.len();
         self.sessions.retain(|_, s| s.owner != *user);
         had || self.sessions.len() < before
@@ -375,6 +390,11 @@ impl ProfileStore {
         self.sessions.retain(|_, s| now - s.last_seen <= ttl);
         let pttl = self.config.profile_ttl_s;
         self.profiles.retain(|_, p| now - p.updated_at <= pttl);
+        let window = self.config.freq_cap_window_s;
+        self.caps.retain(|k, c| {
+            c.retain(|f| now - f.since < window);
+            !c.is_empty() && self.profiles.contains_key(k)
+        });
         (s0 - self.sessions.len(), p0 - self.profiles.len())
     }
 
@@ -392,8 +412,8 @@ mod tests {
 
     #[test]
     fn a_profile_fits_one_small_allocation() {
-        // 136 bytes + glibc's 8-byte header = one 144-byte chunk (see the docs).
-        assert!(std::mem::size_of::<InterestProfile>() <= 136);
+        // 120 bytes + glibc's 8-byte header = one 128-byte chunk (see the docs).
+        assert!(std::mem::size_of::<InterestProfile>() <= 120);
     }
 
     #[test]
