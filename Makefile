@@ -108,11 +108,11 @@ bench: build tools ## run the benchmarks side by side and the load test; writes 
 		--benchmark-columns=median,iqr,ops --benchmark-sort=name
 	$(PY) benches/report.py bench-results/latest.json > bench-results/report.md
 	@cat bench-results/report.md
-	$(PY) -m benches.loadtest --out bench-results/load
+	$(PY) -m benches.loadtest --profile --out bench-results/load
 
 .PHONY: bench-load
 bench-load: build tools ## open-loop gRPC load test (Go generator + ghz): Score, Chat, Echo, baseline
-	$(PY) -m benches.loadtest --out bench-results/load
+	$(PY) -m benches.loadtest --profile --out bench-results/load
 	@cat bench-results/load/report.md
 
 .PHONY: lint

@@ -386,6 +386,19 @@ class Settings:
     arrivals: str
 
 
+def wait_idle(server: Server, timeout: float = 20.0) -> None:
+    """Let the server drain what an overloaded point left queued, so each point starts
+    from an idle server: wait until it uses under 5 % of a core."""
+    deadline = time.monotonic() + timeout
+    before = cpu_seconds(server.process.pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = cpu_seconds(server.process.pid)
+        if now - before < 0.01:
+            return
+        before = now
+
+
 def run_loadgen(
     series: str,
     server: Server,
@@ -400,6 +413,7 @@ def run_loadgen(
     """One point: `cfg.clients` generator processes at rate/clients each, merged."""
     open_sessions = sessions or cfg.sessions
     loadgen = tool("chatads-loadgen")
+    wait_idle(server)
     outs = [workdir / f"{series}-{rate:g}-{k}.json" for k in range(cfg.clients)]
     procs = []
     cpu0 = cpu_seconds(server.process.pid)
@@ -523,7 +537,7 @@ def run_ghz(
         "client": "ghz",
         "offered_rps": rate,
         "planned": sum(by_code.values()),
-        "achieved_rps": round(report.get("rps", 0.0), 1),
+        "achieved_rps": round(ok / cfg.duration, 1),  # the skipped warm-up excluded
         "by_code": by_code,
         "errors": sum(by_code.values()) - ok,
         "latency_us": quantiles(h),
@@ -609,6 +623,7 @@ SERIES_LABEL = {
     "chat": "chatads Chat (per turn)",
     "chat-many": "chatads Chat (per turn)",
     "baseline": "baseline Score (pure Python)",
+    "baseline-chat": "baseline Chat (per turn)",
     "ghz-echo": "chatads Echo, ghz",
     "ghz-score": "chatads Score, ghz",
 }
@@ -618,6 +633,7 @@ COLORS = {
     "chat": "tab:green",
     "chat-many": "tab:olive",
     "baseline": "tab:red",
+    "baseline-chat": "tab:orange",
 }
 
 
@@ -656,6 +672,36 @@ HEADER = (
 
 def _verdict(ok: bool | None) -> str:
     return {True: "met", False: "**not met**", None: "not measured"}[ok]
+
+
+def profile_lines(profiles: list[dict[str, Any]]) -> list[str]:
+    if not profiles:
+        return []
+    if not all(p["available"] for p in profiles):
+        return [f"Profile: not available ({profiles[0].get('why', '')}).", ""]
+    layers = list(dict.fromkeys(k for p in profiles for k in p["layers"]))
+    methods = [p["method"].rsplit("/", 1)[-1] for p in profiles]
+    lines = [
+        "## Where the chatads server's CPU goes (perf, by shared object)",
+        "",
+        f"At {profiles[0]['offered_rps']:g} rps offered; server CPU time per request, "
+        "warm-up included.",
+        "",
+        "| layer | " + " | ".join(f"{m} µs/req (share)" for m in methods) + " |",
+        "|---|" + "---|" * len(methods),
+    ]
+    for layer in layers:
+        cells = []
+        for p in profiles:
+            v = p["layers"].get(layer)
+            cells.append(f"{v['cpu_us_per_request']:.0f} ({v['share']:.0%})" if v else "-")
+        lines.append(f"| {layer} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| **total** | "
+        + " | ".join(f"{p['server_cpu_us_per_request']:.0f}" for p in profiles)
+        + " |"
+    )
+    return [*lines, ""]
 
 
 def write_report(results: dict[str, Any], out: Path) -> str:
@@ -736,6 +782,7 @@ def write_report(results: dict[str, Any], out: Path) -> str:
         "is at least 95 % of the offered one. Each series stops after the first rate far "
         "past its knee.",
         "",
+        *profile_lines(results["profile"]),
         "![latency CDF](latency_cdf.png)",
         "",
         "![latency against offered load](latency_vs_load.png)",
@@ -853,6 +900,9 @@ def main(
     ] = True,
     baseline: Annotated[bool, typer.Option(help="run the pure-Python baseline")] = True,
     arrivals: Annotated[str, typer.Option(help="const or poisson")] = "const",
+    profile: Annotated[
+        bool, typer.Option(help="perf profile of the chatads server (Score, Echo) by layer")
+    ] = False,
 ) -> None:
     """Run the load test and write the report."""
     started = time.monotonic()
@@ -861,7 +911,7 @@ def main(
         _rates(sweep)
         if sweep is not None
         else (
-            [50.0, 100.0]
+            [100.0]
             if smoke
             else [100.0, 200.0, 300.0, 500.0, 700.0, 1000.0, 1400.0, 2000.0, 2800.0, 4000.0, 5600.0]
         )
@@ -903,7 +953,7 @@ def main(
         f"[bold]load test[/bold]: {workload.turns:,} turns in {n_sessions:,} sessions of "
         f"{n_users:,} users; {layout}"
     )
-    results: dict[str, Any] = {"compare": [], "ghz": [], "sweep": {}}
+    results: dict[str, Any] = {"compare": [], "ghz": [], "sweep": {}, "profile": []}
     with tempfile.TemporaryDirectory(prefix="chatads-load-") as tmp:
         work = Path(tmp)
         unary_file, chat_file = work / "score.bin", work / "chat.bin"
@@ -965,6 +1015,13 @@ def main(
                     work,
                 )
             )
+            if profile:
+                rate = max(compare_rates)
+                console.print(f"profiling the chatads server with perf at {rate:g} rps")
+                results["profile"] = [
+                    profile_server(servers["chatads"], m, unary_file, rate, cfg, work)
+                    for m in (SCORE, ECHO)
+                ]
         finally:
             for s in servers.values():
                 s.stop()
@@ -1025,6 +1082,7 @@ def run_phases(
     ]
     if base:
         compare_plan.append(("baseline", base, "unary", SCORE, unary_file))
+        compare_plan.append(("baseline-chat", base, "chat", CHAT, chat_file))
     sweep_plan: list[tuple[str, Server, str]] = [("score", chatads, SCORE), ("echo", chatads, ECHO)]
     if base:
         sweep_plan.insert(1, ("baseline", base, SCORE))
@@ -1098,6 +1156,88 @@ def run_phases(
             runs.sort(key=lambda r: r["offered_rps"])
             sweep[series] = runs
     return {"compare": compare, "ghz": ghz, "sweep": sweep}
+
+
+#: perf's shared objects, grouped by layer of the server.
+LAYERS = (
+    ("_core", "Rust engine (chatads._core)"),
+    ("cygrpc", "grpcio (C core + Cython)"),
+    ("libpython", "CPython interpreter (grpcio's Python layer, handlers)"),
+    ("kernel", "kernel (syscalls, futex wake-ups, loopback TCP)"),
+    ("libc", "libc (locks, memory)"),
+)
+
+
+def profile_server(
+    server: Server, method: str, requests: Path, rate: float, cfg: Settings, work: Path
+) -> dict[str, Any]:
+    """Where the server's CPU goes at a given rate: `perf record` on the server process
+    during one run, summed by shared object (Rust engine, grpcio, CPython, kernel)."""
+    perf = shutil.which("perf")
+    if perf is None:
+        return {"available": False, "why": "perf is not installed (Debian: linux-perf)"}
+    data = work / f"perf-{method.rsplit('/', 1)[-1]}.data"
+    length = cfg.warmup + cfg.duration
+    rec = subprocess.Popen(
+        [
+            perf,
+            "record",
+            "-F",
+            "1999",
+            "-p",
+            str(server.process.pid),
+            "-o",
+            str(data),
+            "--",
+            "sleep",
+            f"{length:g}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    series = "profile-" + method.rsplit("/", 1)[-1].lower()
+    run = run_loadgen(series, server, "unary", method, requests, rate, cfg, work)
+    _, err = rec.communicate(timeout=60)
+    report = subprocess.run(
+        [
+            perf,
+            "report",
+            "-i",
+            str(data),
+            "--sort",
+            "dso",
+            "--no-children",
+            "--stdio",
+            "-g",
+            "none",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if rec.returncode != 0 or report.returncode != 0:
+        return {"available": False, "why": (err.decode() + report.stderr)[-500:]}
+    shares: dict[str, float] = {}
+    for line in report.stdout.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(.+?)\s*$", line)
+        if not m:
+            continue
+        dso = m.group(2)
+        layer = next((name for key, name in LAYERS if key in dso), "other")
+        shares[layer] = shares.get(layer, 0.0) + float(m.group(1)) / 100
+    cpu = run["server_cpu_us_per_request"]
+    return {
+        "available": True,
+        "method": method,
+        "offered_rps": rate,
+        "latency_us": run["latency_us"],
+        "server_cpu_us_per_request": cpu,
+        "layers": {
+            k: {"share": round(v, 3), "cpu_us_per_request": round(v * cpu, 1)}
+            for k, v in sorted(shares.items(), key=lambda kv: -kv[1])
+        },
+    }
 
 
 def _cpu_model() -> str:
