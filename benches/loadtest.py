@@ -32,6 +32,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -386,6 +387,13 @@ class Settings:
     arrivals: str
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used (/proc/stat), idle excluded."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_idle(server: Server, timeout: float = 20.0) -> None:
     """Let the server drain what an overloaded point left queued, so each point starts
     from an idle server: wait until it uses under 5 % of a core."""
@@ -417,6 +425,8 @@ def run_loadgen(
     outs = [workdir / f"{series}-{rate:g}-{k}.json" for k in range(cfg.clients)]
     procs = []
     cpu0 = cpu_seconds(server.process.pid)
+    busy0, wall0 = machine_busy_seconds(), time.monotonic()
+    own0 = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     for k, out in enumerate(outs):
         cmd = [
             str(loadgen),
@@ -447,6 +457,13 @@ def run_loadgen(
         if proc.returncode != 0:
             raise RuntimeError(f"chatads-loadgen failed ({cmd_out.name}): {stderr.decode()}")
     server_cpu = cpu_seconds(server.process.pid) - cpu0
+    own1 = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+    own = sum(
+        b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime for a, b in zip(own0, own1, strict=True)
+    )
+    # CPU used meanwhile by processes that are not part of this test (the machine is shared).
+    others = machine_busy_seconds() - busy0 - server_cpu - own
+    wall = time.monotonic() - wall0
     parts = [json.loads(out.read_text()) for out in outs]
     latency = merge_histograms([p["histogram"] for p in parts])
     lag = merge_histograms([p["send_lag_histogram"] for p in parts])
@@ -473,6 +490,8 @@ def run_loadgen(
         "server_cpu_us_per_request": round(
             server_cpu * 1e6 / max(1.0, rate * (cfg.duration + cfg.warmup)), 1
         ),
+        "client_cpu_cores": round(own / wall, 2),
+        "other_processes_cpu_cores": round(max(0.0, others) / wall, 2),
         "sessions_opened": sum(p["sessions_opened"] for p in parts),
         "sessions_open_at_once": open_sessions if mode == "chat" else None,
         "histogram": latency.encode().decode(),
@@ -660,13 +679,15 @@ def _row(run: dict[str, Any]) -> str:
         f"| {run['offered_rps']:g} | {label(run)} "
         f"| {run['client']} | {run['achieved_rps']:.0f} | {_ms(lat['p50'])} | {_ms(lat['p99'])} "
         f"| {_ms(lat['p999'])} | {_ms(lat['max'])} | {_codes(run)} "
-        f"| {'-' if cpu is None else f'{cpu:.0f}'} |"
+        f"| {'-' if cpu is None else f'{cpu:.0f}'} "
+        f"| {run.get('other_processes_cpu_cores', '-')} |"
     )
 
 
 HEADER = (
     "| offered rps | series | client | achieved rps | p50 ms | p99 ms | p99.9 ms | max ms "
-    "| errors | server CPU µs/req |\n|---|---|---|---|---|---|---|---|---|---|"
+    "| errors | server CPU µs/req | other processes (cores) |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -719,6 +740,17 @@ def write_report(results: dict[str, Any], out: Path) -> str:
         f"{meta['warmup_s']:g} s warm-up + {meta['duration_s']:g} s measured, "
         f"{meta['clients']} generator processes, open loop ({meta['arrivals']} arrivals), "
         "latency from the planned send time.",
+        "",
+    ]
+    others = meta["other_processes_cpu_cores_mean"]
+    lines += [
+        f"Other processes on the machine used {others:.2f} cores on average during the "
+        "points (column *other processes*)"
+        + (
+            ": the figures below were measured on a busy machine and are pessimistic."
+            if others > 0.2
+            else "."
+        ),
         "",
     ]
     if not meta["baseline"]:
@@ -801,6 +833,9 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _pos: f"{v:g}")
 
     paths = []
     # CDF at the one rate every series was run at (the highest such rate).
@@ -817,6 +852,7 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
             ys.append(seen / total)
         ax.step(xs, ys, where="post", label=label(run), color=COLORS.get(run["series"]))
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(plain)
     ax.set_xlabel("latency (ms, log scale)")
     ax.set_ylabel("fraction of requests")
     ax.set_title(f"Latency CDF at {rate:g} requests/s offered (open loop)")
@@ -853,6 +889,8 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
     ax.axhline(SWEEP_P99_LIMIT_US / 1000, color="k", lw=0.8, ls=":", label="2 ms")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(plain)
+    ax.yaxis.set_major_formatter(plain)
     ax.set_xlabel("offered load (requests/s, log scale)")
     ax.set_ylabel("latency (ms, log scale)")
     ax.set_title("Latency against offered load (open loop)")
@@ -1052,6 +1090,9 @@ def main(
         "max_send_lag_p99_us": max(
             (r["send_lag_us"]["p99"] for r in all_runs if r["send_lag_us"]["count"]),
             default=math.nan,
+        ),
+        "other_processes_cpu_cores_mean": round(
+            sum(r["other_processes_cpu_cores"] for r in all_runs) / max(1, len(all_runs)), 2
         ),
         "elapsed_s": round(time.monotonic() - started, 1),
     }
