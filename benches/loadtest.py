@@ -35,6 +35,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,10 @@ HIST_RANGE = (1, 60_000_000, 3)
 SCORE_OVER_ECHO_MAX = 1.15
 P99_AT_1000_MAX_US = 1000
 SWEEP_P99_LIMIT_US = 2000
+#: A looser limit, reported beside the target's: on a shared 2-core machine a tail of
+#: a few ms comes from other processes alone, and this still shows where each server
+#: saturates.
+LOOSE_P99_LIMIT_US = 10_000
 MAX_RATE_RATIO_MIN = 2.0
 
 console = Console(stderr=True, soft_wrap=True)
@@ -609,18 +614,27 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
     at_1000 = by.get(("score", 1000.0)) or next(
         (r for r in results["sweep"].get("score", []) if r["offered_rps"] == 1000), None
     )
-    max_rate = {
-        series: max((r["offered_rps"] for r in runs if passes(r)), default=0.0)
-        for series, runs in results["sweep"].items()
-    }
-    chatads_max, baseline_max = max_rate.get("score", 0.0), max_rate.get("baseline", 0.0)
-    max_ratio = chatads_max / baseline_max if baseline_max else None
+
+    def max_rates(limit_us: float) -> dict[str, float]:
+        return {
+            series: max((r["offered_rps"] for r in runs if passes(r, limit_us)), default=0.0)
+            for series, runs in results["sweep"].items()
+        }
+
+    def ratio_of(rates: dict[str, float]) -> float | None:
+        chatads_max, baseline_max = rates.get("score", 0.0), rates.get("baseline", 0.0)
+        return round(chatads_max / baseline_max, 2) if baseline_max else None
+
+    max_rate, loose_rate = max_rates(SWEEP_P99_LIMIT_US), max_rates(LOOSE_P99_LIMIT_US)
+    max_ratio = ratio_of(max_rate)
     score_echo = [v["score_p50_over_echo_p50"] for v in ratio.values()]
     return {
         "p50_ratios": ratio,
         "score_p99_us_at_1000": at_1000["latency_us"]["p99"] if at_1000 else None,
         "max_rate_p99_under_2ms": max_rate,
-        "max_rate_chatads_over_baseline": round(max_ratio, 2) if max_ratio else None,
+        "max_rate_chatads_over_baseline": max_ratio,
+        "max_rate_p99_under_10ms": loose_rate,
+        "max_rate_p99_under_10ms_chatads_over_baseline": ratio_of(loose_rate),
         "targets": {
             "score_p50_within_1.15x_echo": all(x <= SCORE_OVER_ECHO_MAX for x in score_echo)
             if score_echo
@@ -783,6 +797,15 @@ def write_report(results: dict[str, Any], out: Path) -> str:
         )
         + f" | {_verdict(t['max_rate_at_least_2x_baseline'])} |"
     )
+    lr = summary["max_rate_p99_under_10ms"]
+    loose_ratio = summary["max_rate_p99_under_10ms_chatads_over_baseline"]
+    lines.append(
+        "| (the same with p99 < 10 ms, not a target: where each server saturates) | "
+        f"chatads {lr.get('score', 0):g} rps, baseline "
+        f"{lr.get('baseline', 0) if meta['baseline'] else '-'} rps, echo {lr.get('echo', 0):g} rps"
+        + (f": {loose_ratio}x" if loose_ratio else "")
+        + " | |"
+    )
     lines += ["", "## Same offered rate", "", HEADER]
     lines += [_row(r) for r in results["compare"]]
     if ratios:
@@ -810,17 +833,18 @@ def write_report(results: dict[str, Any], out: Path) -> str:
         lines += [_row(r) for r in runs]
     lines += [
         "",
-        "A rate counts as sustained when p99 < 2 ms, no call failed and the achieved rate "
-        "is at least 95 % of the offered one. Each series stops after the first rate far "
-        "past its knee.",
+        "A rate counts as held when p99 < 2 ms (or 10 ms), no call failed and the achieved "
+        "rate is at least 95 % of the offered one. Each series stops after the first rate "
+        "far past its knee, then bisects twice between the highest rate held and the next.",
         "",
         *profile_lines(results["profile"]),
         "![latency CDF](latency_cdf.png)",
         "",
         "![latency against offered load](latency_vs_load.png)",
         "",
-        "Client-side send lag (how late the generator itself sent, p99 over all points): "
-        f"{_ms(meta['max_send_lag_p99_us'])} ms.",
+        "How late the generator itself sent (it counts against the server): p99 "
+        f"{_ms(meta['send_lag_p99_us']['median'])} ms at the median point, "
+        f"{_ms(meta['send_lag_p99_us']['max'])} ms at the worst.",
         "",
     ]
     text = "\n".join(lines)
@@ -887,6 +911,7 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
             label=f"{SERIES_LABEL[series]} p50",
         )
     ax.axhline(SWEEP_P99_LIMIT_US / 1000, color="k", lw=0.8, ls=":", label="2 ms")
+    ax.axhline(LOOSE_P99_LIMIT_US / 1000, color="k", lw=0.5, ls="--", label="10 ms")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(plain)
@@ -951,7 +976,24 @@ def main(
         else (
             [100.0]
             if smoke
-            else [100.0, 200.0, 300.0, 500.0, 700.0, 1000.0, 1400.0, 2000.0, 2800.0, 4000.0, 5600.0]
+            else [
+                100.0,
+                200.0,
+                300.0,
+                400.0,
+                500.0,
+                700.0,
+                1000.0,
+                1200.0,
+                1400.0,
+                1700.0,
+                2000.0,
+                2400.0,
+                2800.0,
+                3400.0,
+                4000.0,
+                5600.0,
+            ]
         )
     )
     refine_steps = refine if refine is not None else (0 if smoke else 2)
@@ -1065,6 +1107,7 @@ def main(
                 s.stop()
 
     all_runs = results["compare"] + [r for runs in results["sweep"].values() for r in runs]
+    lags = [r["send_lag_us"]["p99"] for r in all_runs if r["send_lag_us"]["count"]]
     results["meta"] = {
         "command": " ".join(["python -m benches.loadtest", *sys.argv[1:]]),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -1087,10 +1130,10 @@ def main(
         "compare_rates": compare_rates,
         "cdf_rate": max(compare_rates),
         "workload": {"users": n_users, "sessions": n_sessions, "turns": workload.turns},
-        "max_send_lag_p99_us": max(
-            (r["send_lag_us"]["p99"] for r in all_runs if r["send_lag_us"]["count"]),
-            default=math.nan,
-        ),
+        "send_lag_p99_us": {
+            "median": statistics.median(lags) if lags else math.nan,
+            "max": max(lags, default=math.nan),
+        },
         "other_processes_cpu_cores_mean": round(
             sum(r["other_processes_cpu_cores"] for r in all_runs) / max(1, len(all_runs)), 2
         ),
@@ -1182,11 +1225,17 @@ def run_phases(
                 if overloaded(run):
                     break
             progress.update(task, advance=len(sweep_rates) - len(runs))
-            # Bisect between the highest sustained rate and the next one tried.
+            # Bisect between the highest rate that passed and the next one tried: for the
+            # 2 ms limit when some rate met it, else for the 10 ms one.
+            limit = SWEEP_P99_LIMIT_US if any(passes(r) for r in runs) else LOOSE_P99_LIMIT_US
             for _ in range(refine_steps):
-                ok = [r["offered_rps"] for r in runs if passes(r)]
+                ok = [r["offered_rps"] for r in runs if passes(r, limit)]
                 top = max(ok, default=0.0)
-                bad = [r["offered_rps"] for r in runs if not passes(r) and r["offered_rps"] > top]
+                bad = [
+                    r["offered_rps"]
+                    for r in runs
+                    if not passes(r, limit) and r["offered_rps"] > top
+                ]
                 if not ok or not bad:
                     progress.update(task, advance=1)
                     continue
@@ -1307,6 +1356,7 @@ def print_summary(results: dict[str, Any], out: Path) -> None:
     console.print(table)
     s = results["summary"]
     console.print(f"max rate with p99 < 2 ms: {s['max_rate_p99_under_2ms']}")
+    console.print(f"max rate with p99 < 10 ms: {s['max_rate_p99_under_10ms']}")
     console.print(f"targets: {s['targets']}")
     console.print(f"wrote {out / 'results.json'}, {out / 'report.md'} and plots")
 
