@@ -3,7 +3,8 @@
     python benches/report.py bench-results/latest.json > bench-results/report.md
 
 Within each group the fastest entry is 1.0x; every other entry is shown as how
-many times slower it is, so the figure survives a noisy, shared machine.
+many times slower it is, so the figure survives a noisy, shared machine. Entries
+that record the bytes they process (`extra_info["bytes"]`) also get MB/s.
 """
 
 from __future__ import annotations
@@ -15,20 +16,25 @@ from pathlib import Path
 
 
 def render(data: dict) -> str:  # type: ignore[type-arg]
-    groups: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
     for b in data["benchmarks"]:
-        groups[b["group"] or b["name"]].append((b["name"], b["stats"]["median"]))
+        median = b["stats"]["median"]
+        nbytes = b.get("extra_info", {}).get("bytes")
+        rate = f"{nbytes / median / 1e6:,.1f}" if nbytes else ""
+        groups[b["group"] or b["name"]].append((b["name"], median, rate))
     lines = [
         f"Machine: {data['machine_info'].get('cpu', {}).get('brand_raw', '?')}, "
         f"Python {data['machine_info'].get('python_version', '?')}; {data['datetime']}",
         "",
-        "| group | benchmark | median | relative |",
-        "|---|---|---|---|",
+        "| group | benchmark | median | relative | MB/s |",
+        "|---|---|---|---|---|",
     ]
     for group, rows in sorted(groups.items()):
-        best = min(m for _, m in rows)
-        for name, median in sorted(rows, key=lambda r: r[1]):
-            lines.append(f"| {group} | {name} | {median * 1e6:,.1f} µs | {median / best:,.1f}x |")
+        best = min(m for _, m, _ in rows)
+        for name, median, rate in sorted(rows, key=lambda r: r[1]):
+            lines.append(
+                f"| {group} | {name} | {median * 1e6:,.1f} µs | {median / best:,.1f}x | {rate} |"
+            )
     return "\n".join(lines) + "\n"
 
 

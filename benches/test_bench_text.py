@@ -2,7 +2,7 @@
 
 Groups (compare within a group; `make bench` reports the ratios):
 - hash-one-message: `HashingVectorizer.transform([msg])` vs `chatads.hash_text(msg)`
-- hash-batch: the same on 2,000 messages
+- hash-batch: the same on 2,000 messages (chatads on one thread and on two)
 - chat-turn: sklearn hashing alone vs chatads' whole turn (hash, embed, profile update)
 - tc-decode: the `iab-tcf` package vs chatads' decoder (uncached)
 """
@@ -48,13 +48,22 @@ def test_chatads_hash_one(benchmark, messages) -> None:  # type: ignore[no-untyp
 
 @pytest.mark.benchmark(group="hash-batch")
 def test_sklearn_hash_batch(benchmark, sk, messages) -> None:  # type: ignore[no-untyped-def]
+    benchmark.extra_info["bytes"] = sum(len(m.encode()) for m in messages)
     X = benchmark(sk.transform, messages)
     assert X.shape[0] == len(messages)
 
 
 @pytest.mark.benchmark(group="hash-batch")
 def test_chatads_hash_batch(benchmark, messages) -> None:  # type: ignore[no-untyped-def]
+    benchmark.extra_info["bytes"] = sum(len(m.encode()) for m in messages)
     X = benchmark(chatads.hash_text, messages)
+    assert X.shape[0] == len(messages)
+
+
+@pytest.mark.benchmark(group="hash-batch")
+def test_chatads_hash_batch_2_threads(benchmark, messages) -> None:  # type: ignore[no-untyped-def]
+    benchmark.extra_info["bytes"] = sum(len(m.encode()) for m in messages)
+    X = benchmark(chatads.hash_text, messages, n_jobs=2)
     assert X.shape[0] == len(messages)
 
 

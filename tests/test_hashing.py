@@ -68,6 +68,16 @@ def test_very_long_text_matches_sklearn() -> None:
     assert_same(hash_text(text), SkHashingVectorizer().transform([text]))
 
 
+@pytest.mark.parametrize("n_jobs", [2, 3, -1])
+def test_threads_give_sklearns_matrix(n_jobs: int) -> None:
+    texts = (TEXTS + random_texts(400, seed=5)) * 3  # enough to split across threads
+    ours = hash_text(texts, n_features=2**16, ngram_range=(1, 2), n_jobs=n_jobs)
+    theirs = SkHashingVectorizer(n_features=2**16, ngram_range=(1, 2)).transform(texts)
+    assert_same(ours, theirs)
+    with pytest.raises(ValueError, match="n_jobs"):
+        hash_text(texts, n_jobs=0)
+
+
 def test_tokens_match_sklearn_analyzer() -> None:
     analyzer = SkHashingVectorizer().build_analyzer()
     for text in TEXTS + random_texts(300, seed=11):

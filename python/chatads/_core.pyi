@@ -56,6 +56,7 @@ def hash_texts(
     alternate_sign: bool = True,
     norm: str | None = ...,
     lowercase: bool = True,
+    n_jobs: int = 1,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     """sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`."""
 
@@ -145,6 +146,7 @@ class Engine:
         freq_cap_window_s: float = 3600.0,
         index_factory: str = ...,
         ef_search: int = 64,
+        ef_construction: int = 80,
         auto_exact_below: int = 20000,
         min_relevance: float = 0.2,
         max_per_advertiser: int = 1,
@@ -200,7 +202,7 @@ class Engine:
     def get_ad_pb(self, request: bytes) -> bytes: ...
     def embed_texts(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """Embeds texts into an `(n, d)` float32 array."""
-    def search(self, query: list[float], k: int) -> list[tuple[str, float]]:
+    def search(self, query: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
         """Raw ANN search: up to `k` (ad_id, inner product) for a query vector."""
     def forget_user(self, user_id: str, *, now: float | None = None) -> bool:
         """Deletes everything held about a user (profile, sessions, counters)."""

@@ -75,7 +75,10 @@ class Settings(BaseSettings):
 
     # Catalog and ranking
     index_factory: str = Field("auto", description="FAISS factory string, or 'auto'")
-    ef_search: int = Field(64, ge=1, le=4096)
+    ef_search: int = Field(64, ge=1, le=4096, description="HNSW candidates kept per search")
+    ef_construction: int = Field(
+        80, ge=1, le=4096, description="HNSW candidates kept per insertion (graph quality)"
+    )
     auto_exact_below: int = Field(20_000, ge=0)
     min_relevance: float = Field(0.2, ge=-1.0, le=1.0)
     max_per_advertiser: int = Field(1, ge=0)

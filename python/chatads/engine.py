@@ -58,6 +58,7 @@ class Engine:
             freq_cap_window_s=settings.freq_cap_window_s,
             index_factory=settings.index_factory,
             ef_search=settings.ef_search,
+            ef_construction=settings.ef_construction,
             auto_exact_below=settings.auto_exact_below,
             min_relevance=settings.min_relevance,
             max_per_advertiser=settings.max_per_advertiser,
@@ -168,8 +169,8 @@ class Engine:
 
     def search(self, query: npt.ArrayLike, k: int = 10) -> list[tuple[str, float]]:
         """Raw ANN lookup: the `k` ads nearest to a `d`-dimensional query vector."""
-        q = np.asarray(query, dtype=np.float32).ravel()
-        return self._core.search(q.tolist(), k)
+        q = np.ascontiguousarray(query, dtype=np.float32).ravel()
+        return self._core.search(q, k)
 
     def rebuild_index(self, *, full: bool = False) -> None:
         """Fold recent catalog writes into the FAISS index now (normally automatic)."""

@@ -8,6 +8,7 @@ trained in scikit-learn see the same features the engine sees.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Literal
 
@@ -27,12 +28,18 @@ def hash_text(
     alternate_sign: bool = True,
     norm: Norm = "l2",
     lowercase: bool = True,
+    n_jobs: int = 1,
 ) -> sp.csr_matrix:
     """Hash texts into a `(len(texts), n_features)` CSR matrix of float64.
 
     A single string is treated as one document (unlike sklearn, which would
-    reject it). Raises `InvalidArgumentError` for a bad parameter.
+    reject it). `n_jobs` threads share a large batch (the result is the same;
+    `-1` uses every core). Raises `InvalidArgumentError` for a bad parameter.
     """
+    if n_jobs == -1:
+        n_jobs = os.cpu_count() or 1
+    if n_jobs < 1:
+        raise ValueError(f"n_jobs: must be -1 or at least 1, got {n_jobs}")
     docs = [texts] if isinstance(texts, str) else list(texts)
     indptr, indices, data = _core.hash_texts(
         docs,
@@ -41,6 +48,7 @@ def hash_text(
         alternate_sign=alternate_sign,
         norm=norm,
         lowercase=lowercase,
+        n_jobs=n_jobs,
     )
     return sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_features), dtype=np.float64)
 
@@ -59,8 +67,10 @@ class HashingVectorizer:
         alternate_sign: bool = True,
         norm: Norm = "l2",
         lowercase: bool = True,
+        n_jobs: int = 1,
     ) -> None:
         self.n_features = n_features
+        self.n_jobs = n_jobs
         self.ngram_range = ngram_range
         self.alternate_sign = alternate_sign
         self.norm = norm
@@ -80,6 +90,7 @@ class HashingVectorizer:
             alternate_sign=self.alternate_sign,
             norm=self.norm,
             lowercase=self.lowercase,
+            n_jobs=self.n_jobs,
         )
 
     def fit_transform(self, texts: Iterable[str], y: object = None) -> sp.csr_matrix:

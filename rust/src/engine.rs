@@ -172,7 +172,7 @@ impl Engine {
             crate::catalog::AnnIndex::build(
                 config.d,
                 &config.catalog.index_factory,
-                16,
+                crate::catalog::HnswParams::default(),
                 &[],
                 &[],
                 0,

