@@ -128,7 +128,7 @@ def main() -> None:
         pb.UpsertAdsRequest(
             ads=[
                 ad_pb(base[j], bid=float(rng.uniform(0.5, 8.0)))
-                for j in rng.integers(0, len(base), args.batch)
+                for j in rng.choice(len(base), args.batch, replace=False)
             ]
         ).SerializeToString()
         for _ in range(batches)

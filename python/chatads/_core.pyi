@@ -160,6 +160,7 @@ class Engine:
         contextual_without_consent: bool = False,
         sensitive_turn_ads: str = ...,
         data_dir: str | None = None,
+        fault_injection: bool = False,
     ) -> Engine: ...
     @property
     def d(self) -> int: ...

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     sensitive_turn_ads: Literal["none", "profile_only"] = Field(
         "none", description="ads on a turn that touches a GDPR Art. 9 category"
     )
+    fault_injection: bool = Field(
+        False,
+        description="tests only: a Score with request_id "
+        "'chatads-fault-injection:panic' panics inside the engine",
+    )
     profile_ttl_s: float = Field(30 * 86400.0, gt=0, description="profiles expire when idle")
 
     # Text pipeline

@@ -72,6 +72,7 @@ class Engine:
             contextual_without_consent=settings.contextual_without_consent,
             sensitive_turn_ads=settings.sensitive_turn_ads,
             data_dir=None if settings.data_dir is None else str(settings.data_dir.expanduser()),
+            fault_injection=settings.fault_injection,
         )
 
     # ---- properties -------------------------------------------------------------

@@ -62,7 +62,13 @@ pub struct EngineConfig {
     pub data_dir: Option<PathBuf>,
     /// Secret of the keyed hash of user ids.
     pub secret: Vec<u8>,
+    /// Tests only: a Score whose `request_id` is [`PANIC_REQUEST_ID`] panics
+    /// inside the engine, to prove a panic fails that call alone.
+    pub fault_injection: bool,
 }
+
+/// The request id that panics when `fault_injection` is on.
+pub const PANIC_REQUEST_ID: &str = "chatads-fault-injection:panic";
 
 /// Ads on a turn that touches a GDPR Art. 9 category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +93,7 @@ impl Default for EngineConfig {
             consent: ConsentConfig::default(),
             sensitive_turn_ads: SensitiveTurnAds::None,
             data_dir: None,
+            fault_injection: false,
             secret: Vec::new(),
         }
     }
@@ -314,6 +321,9 @@ impl Engine {
     pub fn score(&self, req: &wire::ScoreRequest, now: f64) -> Result<wire::ScoreResponse> {
         let started = Instant::now();
         self.validate_score(req)?;
+        if self.config.fault_injection && req.request_id == PANIC_REQUEST_ID {
+            panic!("fault injection: a panic inside Engine::score");
+        }
         let user = self.keys.user(&req.user_id);
         let session = self.keys.session(&req.user_id, &req.session_id);
         let rc = &self.config.rank;

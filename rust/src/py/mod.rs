@@ -396,7 +396,7 @@ impl PyEngine {
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
-        contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None))]
+        contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -427,6 +427,7 @@ impl PyEngine {
         contextual_without_consent: bool,
         sensitive_turn_ads: String,
         data_dir: Option<std::path::PathBuf>,
+        fault_injection: bool,
     ) -> PyResult<Self> {
         let sensitive_turn_ads = match sensitive_turn_ads.as_str() {
             "none" => SensitiveTurnAds::None,
@@ -488,6 +489,7 @@ impl PyEngine {
             sensitive_turn_ads,
             data_dir,
             secret,
+            fault_injection,
         };
         let engine = run(py, move || {
             let weights = TermWeights::from_zipf(word_zipf.iter().map(|(w, z)| (w.as_str(), *z)));
