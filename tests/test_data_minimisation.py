@@ -7,6 +7,7 @@ stops it, then searches everything it wrote.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import grpc
+import pytest
 from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 
@@ -31,7 +33,8 @@ MESSAGES = [
 ]
 
 
-def test_nothing_identifying_is_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_nothing_identifying_is_written(tmp_path: Path, log_format: str) -> None:
     data = tmp_path / "data"
     log = tmp_path / "server.log"
     env = {
@@ -40,6 +43,7 @@ def test_nothing_identifying_is_written(tmp_path: Path) -> None:
         "CHATADS_DATA_DIR": str(data),
         "CHATADS_LOG_LEVEL": "DEBUG",
         "CHATADS_DEMO_CATALOG_SIZE": "400",
+        "CHATADS_LOG_FORMAT": log_format,
     }
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -104,6 +108,13 @@ def test_nothing_identifying_is_written(tmp_path: Path) -> None:
     assert written, "the server wrote its privacy ledger and secret"
     logged = log.read_bytes()
     assert b"chatads serving" in logged, "debug logging was on"
+    if log_format == "json":
+        records = [json.loads(line) for line in logged.decode().splitlines() if line.strip()]
+        calls = [r for r in records if r.get("method")]
+        assert {r["method"] for r in calls} >= {"Score", "Chat", "GetProfile", "ForgetUser"}
+        assert {"ts", "level", "logger", "msg"} <= set(records[0])
+        # Request ids may be logged; they are the caller's, not the user's.
+        assert any(r.get("request_id") == "r0" for r in calls)
     for path in [*written, log]:
         blob = path.read_bytes()
         for secret in SECRETS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from pathlib import Path
@@ -43,25 +42,64 @@ def serve(
     data_dir: Annotated[
         Path | None, typer.Option(help="durable privacy state [default: ~/.local/share/chatads]")
     ] = None,
+    api_keys_file: Annotated[
+        Path | None, typer.Option(help="API keys, one 'role key' per line (exchange, admin)")
+    ] = None,
+    tls_cert: Annotated[Path | None, typer.Option(help="PEM server certificate")] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="PEM private key of --tls-cert")] = None,
+    tls_client_ca: Annotated[
+        Path | None, typer.Option(help="PEM CA: require client certificates it signed (mTLS)")
+    ] = None,
+    max_concurrent_rpcs: Annotated[
+        int | None, typer.Option(help="calls served or queued; beyond: RESOURCE_EXHAUSTED")
+    ] = None,
+    shutdown_grace_s: Annotated[
+        float | None, typer.Option(help="on SIGTERM, seconds in-flight calls may take")
+    ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Prometheus /metrics port (0 = off)")
+    ] = None,
+    log_format: Annotated[str | None, typer.Option(help="text or json (JSON lines)")] = None,
 ) -> None:
-    """Start the gRPC server (settings also come from CHATADS_* variables)."""
+    """Start the gRPC server (settings also come from CHATADS_* variables).
+
+    SIGTERM or Ctrl-C drains it: new calls are refused, in-flight calls finish
+    within the grace period, the engine state is saved, and it exits 0."""
     given: dict[str, Any] = {
         "host": host,
         "port": port,
         "workers": workers,
         "demo_catalog": demo,
         "data_dir": data_dir,
+        "api_keys_file": api_keys_file,
+        "tls_cert": tls_cert,
+        "tls_key": tls_key,
+        "tls_client_ca": tls_client_ca,
+        "max_concurrent_rpcs": max_concurrent_rpcs,
+        "shutdown_grace_s": shutdown_grace_s,
+        "metrics_port": metrics_port,
+        "log_format": log_format,
     }
     overrides = {k: v for k, v in given.items() if v is not None}
-    settings = Settings(**overrides)
+    try:
+        settings = Settings(**overrides)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     if settings.data_dir is None:
         settings = settings.model_copy(update={"data_dir": DEFAULT_DATA_DIR})
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    from chatads.logs import configure_logging
     from chatads.server import serve as run_server
 
-    run_server(settings)
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        code = run_server(settings)
+    except (ValueError, OSError) as exc:
+        # Refused configurations (no keys off loopback, half a TLS pair, unreadable
+        # files) and ports that cannot be bound.
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
 
 
 _FIELD_INDEX = re.compile(r"^ads\[(\d+)\]")

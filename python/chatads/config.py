@@ -30,6 +30,42 @@ class Settings(BaseSettings):
         description="gRPC transport limit; larger messages are refused before decoding",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        "text", description="server logs as plain text or JSON lines (never chat text or user ids)"
+    )
+    max_concurrent_rpcs: int = Field(
+        256,
+        ge=1,
+        description="calls being served or queued for a worker; beyond it RESOURCE_EXHAUSTED",
+    )
+    min_budget_ms: float = Field(
+        1.0,
+        ge=0.0,
+        description="a Score or Chat turn with less than this left of its deadline or tmax_ms "
+        "is answered at once (DEADLINE_EXCEEDED, or a no-bid for tmax) without scoring",
+    )
+    shutdown_grace_s: float = Field(
+        10.0, ge=0.0, description="on SIGTERM, how long in-flight calls may take to finish"
+    )
+    metrics_port: int = Field(
+        0, ge=0, le=65535, description="Prometheus /metrics HTTP port; 0 = no metrics"
+    )
+    metrics_host: str = Field("127.0.0.1", description="address the metrics endpoint binds")
+
+    # Access control and transport security
+    api_keys: SecretStr | None = Field(
+        None,
+        description='API keys as "role:key,role:key" (roles: exchange, admin); without any '
+        "key the server only listens on loopback",
+    )
+    api_keys_file: Path | None = Field(
+        None, description="file of API keys, one 'role key' per line ('#' comments)"
+    )
+    tls_cert: Path | None = Field(None, description="PEM server certificate (chain): serve TLS")
+    tls_key: Path | None = Field(None, description="PEM private key of tls_cert")
+    tls_client_ca: Path | None = Field(
+        None, description="PEM CA bundle: require client certificates signed by it (mutual TLS)"
+    )
     demo_catalog: bool = Field(True, description="load the built-in demo catalog at start")
     demo_catalog_size: int = Field(6000, ge=0, le=1_000_000)
 

@@ -1,0 +1,277 @@
+"""Overload, deadlines, tmax and engine faults over real gRPC.
+
+- A call whose deadline or tmax_ms cannot be met is answered at once
+  (DEADLINE_EXCEEDED, or a no-bid with reason `tmax_exceeded`), never late.
+- Beyond `max_concurrent_rpcs`, calls fail fast with RESOURCE_EXHAUSTED; under a
+  sustained overload the server's memory stays bounded and it serves normally
+  once the load drops (a real `chatads serve` process, a few seconds).
+- A Rust panic inside a call becomes INTERNAL for that call only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from chatads import Engine
+from chatads.server import TMAX_EXCEEDED, ChatadsServer
+from chatads.v1 import chatads_pb2 as pb
+from chatads.v1 import chatads_pb2_grpc
+
+from .conftest import make_settings
+
+
+def _request(request_id: str = "r1", **fields: Any) -> pb.ScoreRequest:
+    base: dict[str, Any] = {
+        "user_id": "u-overload",
+        "session_id": "s1",
+        "message": "cheap flights and a hotel in Lisbon",
+        "max_ads": 3,
+    }
+    return pb.ScoreRequest(request_id=request_id, **{**base, **fields})
+
+
+class SlowCore:
+    """The real engine, with Score slowed down and counted."""
+
+    def __init__(self, core: Any, delay_s: float) -> None:
+        self._core = core
+        self.delay_s = delay_s
+        self.scored = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._core, name)
+
+    def score_pb(self, request: bytes) -> bytes:
+        self.scored += 1
+        time.sleep(self.delay_s)
+        reply: bytes = self._core.score_pb(request)
+        return reply
+
+
+class SlowEngine:
+    def __init__(self, engine: Engine, delay_s: float) -> None:
+        self.settings = engine.settings
+        self.core = SlowCore(engine.core, delay_s)
+        self._engine = engine
+
+    def __len__(self) -> int:
+        return len(self._engine)
+
+    def stats(self) -> dict[str, Any]:
+        return self._engine.stats()
+
+
+@pytest.fixture()
+def slow_server(demo_engine: Engine) -> Iterator[tuple[ChatadsServer, SlowCore]]:
+    engine = SlowEngine(demo_engine, 0.2)
+    server = ChatadsServer(make_settings(workers=1), engine).start()  # type: ignore[arg-type]
+    yield server, engine.core
+    server.stop(grace=None)
+
+
+def test_tmax_that_cannot_be_met_is_a_prompt_no_bid(
+    slow_server: tuple[ChatadsServer, SlowCore],
+) -> None:
+    server, core = slow_server
+    with grpc.insecure_channel(server.address) as ch:
+        scoring = chatads_pb2_grpc.AdScoringStub(ch)
+        # Within tmax: a normal answer.
+        reply = scoring.Score(_request("in-time", tmax_ms=5000), timeout=10)
+        assert reply.ads and TMAX_EXCEEDED not in reply.reasons
+        # Scoring takes 200 ms, tmax is 50 ms: the late ads are not sent.
+        reply = scoring.Score(_request("late", tmax_ms=50), timeout=10)
+        assert reply.request_id == "late"
+        assert not reply.ads
+        assert reply.personalization == pb.NONE
+        assert list(reply.reasons) == [TMAX_EXCEEDED]
+        # Queued behind a slow call (one worker), a 50 ms tmax is spent before a worker
+        # picks the call up: it is answered at once, without scoring.
+        first = scoring.Score.future(_request("first"), timeout=10)
+        time.sleep(0.02)
+        scored = core.scored
+        started = time.perf_counter()
+        reply = scoring.Score(_request("queued", tmax_ms=50), timeout=10)
+        waited = time.perf_counter() - started
+        assert list(reply.reasons) == [TMAX_EXCEEDED] and not reply.ads
+        assert core.scored == scored, "the queued call was not scored"
+        assert waited < 0.2 + 0.15, waited  # the rest of the slow call, not another 200 ms
+        first.result()
+
+
+def test_deadline_spent_in_the_queue_is_not_scored(
+    slow_server: tuple[ChatadsServer, SlowCore],
+) -> None:
+    server, core = slow_server
+    with grpc.insecure_channel(server.address) as ch:
+        scoring = chatads_pb2_grpc.AdScoringStub(ch)
+        first = scoring.Score.future(_request("first"), timeout=10)
+        time.sleep(0.02)
+        scored = core.scored
+        started = time.perf_counter()
+        with pytest.raises(grpc.RpcError) as info:
+            scoring.Score(_request("queued"), timeout=0.1)
+        assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        assert time.perf_counter() - started < 0.15
+        first.result()
+        time.sleep(0.05)
+        assert core.scored == scored, "a call past its deadline reached the engine"
+        # The server decides by itself when too little is left (min_budget_ms).
+    tight = ChatadsServer(make_settings(min_budget_ms=500.0), server.engine).start()
+    try:
+        with grpc.insecure_channel(tight.address) as ch:
+            scoring = chatads_pb2_grpc.AdScoringStub(ch)
+            with pytest.raises(grpc.RpcError) as info:
+                scoring.Score(_request("tight"), timeout=0.3)
+            assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+            assert "too little to score" in (info.value.details() or "")
+            reply = scoring.Score(_request("tight-tmax", tmax_ms=100), timeout=5)
+            assert list(reply.reasons) == [TMAX_EXCEEDED]
+            assert scoring.Score(_request("roomy"), timeout=5).request_id == "roomy"
+    finally:
+        tight.stop(grace=None)
+
+
+def test_chat_turns_have_their_own_tmax(slow_server: tuple[ChatadsServer, SlowCore]) -> None:
+    server, _ = slow_server
+    with grpc.insecure_channel(server.address) as ch:
+        scoring = chatads_pb2_grpc.AdScoringStub(ch)
+        turns = [pb.ChatTurn(request=_request(f"t{i}", tmax_ms=t)) for i, t in enumerate([0, 1])]
+        replies = list(scoring.Chat(iter(turns), timeout=10))
+        # Chat turns are not slowed (chat_turn_pb); a 1 ms tmax is below min_budget_ms.
+        assert [r.request_id for r in replies] == ["t0", "t1"]
+        assert TMAX_EXCEEDED not in replies[0].reasons
+        assert list(replies[1].reasons) == [TMAX_EXCEEDED]
+
+
+def test_rust_panic_is_internal_for_that_call_only() -> None:
+    settings = make_settings(fault_injection=True, demo_catalog_size=300)
+    engine = Engine(settings)
+    engine.load_demo_catalog()
+    server = ChatadsServer(settings, engine).start()
+    try:
+        with grpc.insecure_channel(server.address) as ch:
+            scoring = chatads_pb2_grpc.AdScoringStub(ch)
+            assert scoring.Score(_request("before"), timeout=10).request_id == "before"
+            for _ in range(3):
+                with pytest.raises(grpc.RpcError) as info:
+                    scoring.Score(_request("chatads-fault-injection:panic"), timeout=10)
+                assert info.value.code() == grpc.StatusCode.INTERNAL
+                assert info.value.details() == "internal error in Score"
+                # The next calls work, on the same channel and in a stream.
+                assert scoring.Score(_request("after"), timeout=10).request_id == "after"
+            turns = [pb.ChatTurn(request=_request("chat-after"))]
+            assert [r.request_id for r in scoring.Chat(iter(turns), timeout=10)] == ["chat-after"]
+    finally:
+        server.stop(grace=None)
+
+
+# ---- sustained overload against a real server process ------------------------------
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.slow
+def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "CHATADS_DEMO_CATALOG_SIZE": "2000",
+        "CHATADS_GDPR_WHEN_UNKNOWN": "false",
+        "CHATADS_LOG_LEVEL": "WARNING",
+    }
+    cmd = [sys.executable, "-m", "chatads.cli", "serve", "--port", "0", "--workers", "2"]
+    cmd += ["--max-concurrent-rpcs", "16", "--data-dir", str(tmp_path / "data")]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        m = re.search(r"listening on (\S+)", line)
+        assert m, line
+        address = m.group(1)
+        with grpc.insecure_channel(address) as ch:
+            scoring = chatads_pb2_grpc.AdScoringStub(ch)
+            for i in range(50):  # warm up
+                scoring.Score(_request(f"w{i}"), timeout=10)
+        rss_before = _rss_mib(proc.pid)
+
+        codes: Counter[str] = Counter()
+        lock = threading.Lock()
+        stop = threading.Event()
+        rss_peak = rss_before
+
+        def client(n: int) -> None:
+            # Each client keeps a window of calls open on its own channel.
+            window = threading.Semaphore(48)
+            with grpc.insecure_channel(address) as ch:
+                stub = chatads_pb2_grpc.AdScoringStub(ch)
+                i = 0
+                while not stop.is_set():
+                    window.acquire()
+                    user = f"load-{n}-{i % 500}"
+                    req = _request(f"{n}-{i}", user_id=user)
+                    fut = stub.Score.future(req, timeout=2.0)
+
+                    def done(f: grpc.Future) -> None:
+                        code = f.code().name  # type: ignore[attr-defined]
+                        with lock:
+                            codes[code] += 1
+                        window.release()
+
+                    fut.add_done_callback(done)
+                    i += 1
+                time.sleep(2.5)  # let the open calls finish
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        load_started = time.perf_counter()
+        for t in threads:
+            t.start()
+        while time.perf_counter() - load_started < 5.0:
+            time.sleep(0.25)
+            rss_peak = max(rss_peak, _rss_mib(proc.pid))
+        stop.set()
+        for t in threads:
+            t.join(timeout=15)
+        rss_after = _rss_mib(proc.pid)
+
+        # Load is gone: calls are served normally again.
+        latencies = []
+        with grpc.insecure_channel(address) as ch:
+            scoring = chatads_pb2_grpc.AdScoringStub(ch)
+            for i in range(50):
+                started = time.perf_counter()
+                assert scoring.Score(_request(f"after-{i}"), timeout=5).request_id == f"after-{i}"
+                latencies.append(time.perf_counter() - started)
+        latencies.sort()
+        total = sum(codes.values())
+        print(
+            f"\noverload: {total} calls in 5 s: {dict(codes)}; server RSS {rss_before:.0f} MiB "
+            f"before, {rss_peak:.0f} MiB peak, {rss_after:.0f} MiB after; median latency "
+            f"after {latencies[25] * 1e3:.2f} ms"
+        )
+        assert codes["RESOURCE_EXHAUSTED"] > 0, codes
+        assert codes["OK"] > 0, codes
+        assert set(codes) <= {"OK", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}, codes
+        assert rss_peak - rss_before < 150, (rss_before, rss_peak)
+        assert latencies[25] < 0.05
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
