@@ -161,6 +161,7 @@ class Engine:
         sensitive_turn_ads: str = ...,
         data_dir: str | None = None,
         fault_injection: bool = False,
+        snapshot_interval_s: float = 60.0,
     ) -> Engine: ...
     @property
     def d(self) -> int: ...
@@ -219,6 +220,11 @@ class Engine:
         """What is held about a user, or None."""
     def stats(self) -> dict[str, Any]:
         """Counters: ads, indexed, fresh, rebuilds, index factory, profiles, sessions."""
+    def snapshot(self, *, now: float | None = None) -> None:
+        """Writes the catalog and profile snapshots now (atomically; no-op without
+        a data directory)."""
+    def recovery_report(self) -> list[str]:
+        """What start-up recovery found: damaged or missing files and fallbacks."""
     def rebuild_index(self, *, full: bool = False) -> None:
         """Folds recent catalog writes into the FAISS index now (normally automatic)."""
     def sweep(self, *, now: float | None = None) -> tuple[int, int]:

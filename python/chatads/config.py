@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     sensitive_turn_ads: Literal["none", "profile_only"] = Field(
         "none", description="ads on a turn that touches a GDPR Art. 9 category"
     )
+    snapshot_interval_s: float = Field(
+        60.0,
+        ge=0.0,
+        description="profiles (and a changed catalog) are snapshotted to data_dir this often; "
+        "a crash loses at most the profile updates of one interval (0 = only on shutdown)",
+    )
     fault_injection: bool = Field(
         False,
         description="tests only: a Score with request_id "

@@ -73,7 +73,10 @@ class Engine:
             sensitive_turn_ads=settings.sensitive_turn_ads,
             data_dir=None if settings.data_dir is None else str(settings.data_dir.expanduser()),
             fault_injection=settings.fault_injection,
+            snapshot_interval_s=settings.snapshot_interval_s,
         )
+        for problem in self._core.recovery_report():
+            log.warning("recovery: %s", problem)
 
     # ---- properties -------------------------------------------------------------
 
@@ -172,6 +175,15 @@ class Engine:
         """Raw ANN lookup: the `k` ads nearest to a `d`-dimensional query vector."""
         q = np.ascontiguousarray(query, dtype=np.float32).ravel()
         return self._core.search(q, k)
+
+    def snapshot(self) -> None:
+        """Write the catalog and profile snapshots to `data_dir` now, atomically
+        (the engine also does it every `snapshot_interval_s`); no-op without one."""
+        self._core.snapshot()
+
+    def recovery_report(self) -> list[str]:
+        """What start-up recovery found in `data_dir`: damaged files, fallbacks."""
+        return self._core.recovery_report()
 
     def rebuild_index(self, *, full: bool = False) -> None:
         """Fold recent catalog writes into the FAISS index now (normally automatic)."""

@@ -5,10 +5,15 @@
 //! knows nothing of Python; `py/` wraps it.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use parking_lot::Mutex;
+use prost::Message;
+
 use crate::catalog::{AdRecord, Catalog, CatalogConfig};
+use crate::durable::{read_snapshot_or_prev, write_snapshot, Wal};
 use crate::error::{CoreError, Result};
 use crate::privacy::consent::{reason, ConsentConfig, ConsentInput, ConsentPolicy};
 use crate::privacy::ledger::{Op, PrivacyLedger};
@@ -109,7 +114,25 @@ pub struct Engine {
     pub guard: Arc<SensitiveGuard>,
     pub ledger: PrivacyLedger,
     keys: KeyHasher,
+    /// The catalog's write-ahead log (with a data directory).
+    wal: Option<Wal>,
+    /// Orders catalog writes: log append and apply happen under it together.
+    catalog_writes: Mutex<()>,
+    /// Unix ms of the last snapshot (0 = none yet).
+    last_snapshot_ms: AtomicU64,
+    /// What recovery found at start-up (damaged files, fallbacks), for the log.
+    pub recovery: Vec<String>,
 }
+
+/// Files in the data directory.
+pub const CATALOG_SNAPSHOT: &str = "catalog.snap";
+pub const CATALOG_LOG: &str = "catalog.log";
+pub const PROFILE_SNAPSHOT: &str = "profiles.snap";
+const CATALOG_MAGIC: &[u8; 16] = b"CHATADS-CATALOG\0";
+const PROFILE_MAGIC: &[u8; 16] = b"CHATADS-PROFILES";
+const SNAPSHOT_VERSION: u32 = 1;
+const LOG_UPSERT: u8 = 1;
+const LOG_DELETE: u8 = 2;
 
 fn check_id(field: &str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() {
@@ -189,7 +212,11 @@ impl Engine {
             Some(dir) => PrivacyLedger::open(dir)?,
             None => PrivacyLedger::in_memory(),
         };
-        Ok(Self {
+        let mut engine = Self {
+            wal: None,
+            catalog_writes: Mutex::new(()),
+            last_snapshot_ms: AtomicU64::new(0),
+            recovery: Vec::new(),
             profiles: ProfileStore::new(config.d, config.profile.clone()),
             catalog: Catalog::new(config.d, config.catalog.clone()),
             consent: ConsentPolicy::new(config.consent.clone()),
@@ -199,7 +226,125 @@ impl Engine {
             embedder,
             topics,
             config,
-        })
+        };
+        if let Some(dir) = engine.config.data_dir.clone() {
+            engine.recover(&dir)?;
+        }
+        Ok(engine)
+    }
+
+    /// Restores the catalog (snapshot, then the log's writes since) and the
+    /// profiles (last snapshot, minus every user forgotten or opted out since).
+    /// Damaged files are reported in `self.recovery` and skipped for the
+    /// previous good one; nothing unverified is loaded.
+    fn recover(&mut self, dir: &std::path::Path) -> Result<()> {
+        let mut report = Vec::new();
+        if let Some(bytes) = read_snapshot_or_prev(
+            &dir.join(CATALOG_SNAPSHOT),
+            CATALOG_MAGIC,
+            SNAPSHOT_VERSION,
+            &mut report,
+        ) {
+            match wire::UpsertAdsRequest::decode(bytes.as_slice()) {
+                Ok(req) => self.apply_logged_upsert(req.ads, &mut report),
+                Err(e) => report.push(format!("{CATALOG_SNAPSHOT}: does not decode: {e}")),
+            }
+        }
+        let (wal, ops) = Wal::open(&dir.join(CATALOG_LOG), &mut report)?;
+        for (op, payload) in ops {
+            match op {
+                LOG_UPSERT => match wire::UpsertAdsRequest::decode(payload.as_slice()) {
+                    Ok(req) => self.apply_logged_upsert(req.ads, &mut report),
+                    Err(e) => report.push(format!("{CATALOG_LOG}: an upsert does not decode: {e}")),
+                },
+                LOG_DELETE => match wire::DeleteAdsRequest::decode(payload.as_slice()) {
+                    Ok(req) => {
+                        self.catalog.delete_unfolded(&req.ad_ids);
+                    }
+                    Err(e) => report.push(format!("{CATALOG_LOG}: a delete does not decode: {e}")),
+                },
+                other => report.push(format!("{CATALOG_LOG}: unknown operation {other}")),
+            }
+        }
+        self.wal = Some(wal);
+        if !self.catalog.is_empty() {
+            self.catalog.fold(true)?;
+        }
+        if let Some(bytes) = read_snapshot_or_prev(
+            &dir.join(PROFILE_SNAPSHOT),
+            PROFILE_MAGIC,
+            SNAPSHOT_VERSION,
+            &mut report,
+        ) {
+            let ledger = &self.ledger;
+            let skip = |key: &[u8; 16], updated_at: f64| {
+                ledger.is_opted_out(key)
+                    || ledger
+                        .forgotten_at(key)
+                        .is_some_and(|ms| ms as f64 / 1000.0 >= updated_at)
+            };
+            if let Err(e) = self.profiles.restore(&bytes, skip) {
+                report.push(format!(
+                    "{PROFILE_SNAPSHOT}: {e}; starting without profiles"
+                ));
+            }
+        }
+        self.recovery = report;
+        Ok(())
+    }
+
+    /// Replays logged ads (already validated once): one that no longer
+    /// validates (say, limits were tightened) is reported and skipped.
+    fn apply_logged_upsert(&self, ads: Vec<wire::Ad>, report: &mut Vec<String>) {
+        let mut records = Vec::with_capacity(ads.len());
+        for (i, ad) in ads.into_iter().enumerate() {
+            match self.ad_record(i, ad) {
+                Ok(r) => records.push(r),
+                Err(e) => report.push(format!("a stored ad no longer validates: {e}")),
+            }
+        }
+        self.catalog.upsert_unfolded(records);
+    }
+
+    /// Writes the catalog (when it changed since the last one) and the
+    /// profiles to their snapshot files atomically; the catalog log is emptied
+    /// once its writes are in the snapshot. Without a data directory, nothing.
+    pub fn snapshot(&self, now: f64) -> Result<()> {
+        let Some(dir) = &self.config.data_dir else {
+            return Ok(());
+        };
+        if let Some(wal) = &self.wal {
+            let catalog_file = dir.join(CATALOG_SNAPSHOT);
+            if wal.len_bytes() > 0 || !catalog_file.exists() {
+                let _w = self.catalog_writes.lock();
+                let ads: Vec<wire::Ad> = self
+                    .catalog
+                    .records()
+                    .iter()
+                    .map(|r| stored_ad(r))
+                    .collect();
+                let bytes = wire::UpsertAdsRequest { ads }.encode_to_vec();
+                write_snapshot(&catalog_file, CATALOG_MAGIC, SNAPSHOT_VERSION, &bytes)?;
+                wal.truncate()?;
+            }
+        }
+        let bytes = self.profiles.encode(now);
+        write_snapshot(
+            &dir.join(PROFILE_SNAPSHOT),
+            PROFILE_MAGIC,
+            SNAPSHOT_VERSION,
+            &bytes,
+        )?;
+        self.last_snapshot_ms.store(unix_ms(now), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Seconds since the last snapshot, if one was taken by this process.
+    pub fn snapshot_age_s(&self, now: f64) -> Option<f64> {
+        match self.last_snapshot_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some((now - ms as f64 / 1000.0).max(0.0)),
+        }
     }
 
     // ---- chat turns ---------------------------------------------------------
@@ -642,6 +787,12 @@ impl Engine {
     /// Validates every ad first, then stores them all: a batch with one bad
     /// ad changes nothing.
     pub fn upsert_ads(&self, ads: Vec<wire::Ad>) -> Result<usize> {
+        // Logged as sent (replay validates and embeds them again, the same way).
+        let logged = if self.wal.is_some() {
+            wire::UpsertAdsRequest { ads: ads.clone() }.encode_to_vec()
+        } else {
+            Vec::new()
+        };
         let mut records = Vec::with_capacity(ads.len());
         let mut seen = std::collections::HashSet::new();
         for (i, ad) in ads.into_iter().enumerate() {
@@ -654,7 +805,14 @@ impl Engine {
             records.push(self.ad_record(i, ad)?);
         }
         let n = records.len();
-        self.catalog.upsert(records)?;
+        {
+            let _w = self.catalog_writes.lock();
+            if let Some(wal) = &self.wal {
+                wal.append(LOG_UPSERT, &logged)?;
+            }
+            self.catalog.upsert_unfolded(records);
+        }
+        self.catalog.maybe_fold()?;
         Ok(n)
     }
 
@@ -669,9 +827,43 @@ impl Engine {
                 ));
             }
         }
-        self.catalog.delete(ad_ids)
+        let n = {
+            let _w = self.catalog_writes.lock();
+            if let Some(wal) = &self.wal {
+                let req = wire::DeleteAdsRequest {
+                    ad_ids: ad_ids.to_vec(),
+                };
+                wal.append(LOG_DELETE, &req.encode_to_vec())?;
+            }
+            self.catalog.delete_unfolded(ad_ids)
+        };
+        self.catalog.maybe_fold()?;
+        Ok(n)
     }
+}
 
+/// An ad as kept in a catalog snapshot: what the caller sent (its embedding
+/// only if the caller gave one; the text's is recomputed on load).
+fn stored_ad(r: &AdRecord) -> wire::Ad {
+    wire::Ad {
+        ad_id: r.ad_id.clone(),
+        advertiser: r.advertiser.clone(),
+        title: r.title.clone(),
+        text: r.text.clone(),
+        categories: r.categories.clone(),
+        topics: r.topics.clone(),
+        bid_cpm: r.bid_cpm,
+        embedding: if r.caller_embedding {
+            r.embedding.to_vec()
+        } else {
+            Vec::new()
+        },
+        tags: r.tags.clone(),
+        sensitive_categories: r.sensitive.names().iter().map(|n| n.to_string()).collect(),
+    }
+}
+
+impl Engine {
     pub fn get_ad(&self, ad_id: &str) -> Result<wire::Ad> {
         check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
         let r = self.catalog.get(ad_id).ok_or_else(|| {

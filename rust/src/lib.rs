@@ -5,6 +5,7 @@
 //! This file only declares the module tree and the Python module.
 
 pub mod catalog;
+pub mod durable;
 pub mod engine;
 pub mod error;
 pub mod privacy;

@@ -162,6 +162,13 @@ impl Catalog {
     /// Inserts or replaces ads (already validated). Returns after the records
     /// are visible to searches; may fold the fresh buffer into a new index.
     pub fn upsert(&self, records: Vec<AdRecord>) -> Result<()> {
+        self.upsert_unfolded(records);
+        self.maybe_fold()
+    }
+
+    /// [`Catalog::upsert`] without the fold (the caller folds after releasing
+    /// its own locks).
+    pub fn upsert_unfolded(&self, records: Vec<AdRecord>) {
         {
             let _w = self.write.lock();
             let mut fresh = Vec::with_capacity(records.len());
@@ -192,11 +199,22 @@ impl Catalog {
                 f.vectors.extend_from_slice(&v);
             }
         }
-        self.maybe_fold()
+    }
+
+    /// Every live ad, in no particular order.
+    pub fn records(&self) -> Vec<Arc<AdRecord>> {
+        self.ads.iter().map(|r| r.value().clone()).collect()
     }
 
     /// Deletes ads that exist (the caller checked); returns how many went.
     pub fn delete(&self, ad_ids: &[String]) -> Result<usize> {
+        let n = self.delete_unfolded(ad_ids);
+        self.maybe_fold()?;
+        Ok(n)
+    }
+
+    /// [`Catalog::delete`] without the fold; unknown ids are skipped.
+    pub fn delete_unfolded(&self, ad_ids: &[String]) -> usize {
         let mut n = 0;
         {
             let _w = self.write.lock();
@@ -208,8 +226,7 @@ impl Catalog {
                 }
             }
         }
-        self.maybe_fold()?;
-        Ok(n)
+        n
     }
 
     fn fold_threshold(&self, indexed: usize) -> usize {
@@ -226,7 +243,7 @@ impl Catalog {
         }
     }
 
-    fn maybe_fold(&self) -> Result<()> {
+    pub fn maybe_fold(&self) -> Result<()> {
         let main = self.main.load_full();
         let indexed = main.as_ref().map_or(0, |m| m.ntotal);
         let fresh = self.fresh.read().slots.len();

@@ -28,6 +28,10 @@ pub type ProfileView = (Vec<f32>, Vec<(u16, f32)>);
 /// How many topic weights a profile keeps for explanations.
 pub const PROFILE_TOPICS: usize = 8;
 
+/// Bytes of a profile record in a snapshot, besides its `d` vector bytes.
+const PROFILE_RECORD_FIXED: usize =
+    16 + 8 + 4 + 4 + 1 + 1 + 2 * PROFILE_TOPICS + PROFILE_TOPICS + 2 + 4;
+
 #[derive(Clone, Debug)]
 pub struct ProfileConfig {
     /// Half-life of a profile's interests, in seconds.
@@ -398,6 +402,122 @@ impl ProfileStore {
         (s0 - self.sessions.len(), p0 - self.profiles.len())
     }
 
+    /// Every live profile as bytes for a snapshot (sessions and frequency caps
+    /// are short-lived and not kept): `d u32 | count u64 | records`, each record
+    /// `key | updated_at f64 | created u32 | turns u32 | basis u8 | n_topics u8 |
+    /// topic ids 8×u16 | topic weights 8×u8 | topic max f16 | scale f32 | q d×i8`.
+    pub fn encode(&self, now: f64) -> Vec<u8> {
+        let rec = PROFILE_RECORD_FIXED + self.d;
+        let mut out = Vec::with_capacity(12 + self.profiles.len() * rec);
+        out.extend_from_slice(&(self.d as u32).to_le_bytes());
+        out.extend_from_slice(&0u64.to_le_bytes());
+        let mut n = 0u64;
+        for e in self.profiles.iter() {
+            let p = e.value();
+            if !self.live(p, now) {
+                continue;
+            }
+            out.extend_from_slice(e.key());
+            out.extend_from_slice(&p.updated_at.to_le_bytes());
+            out.extend_from_slice(&p.created_s.to_le_bytes());
+            out.extend_from_slice(&p.turns.to_le_bytes());
+            out.push(match p.basis {
+                Basis::Caller => 0,
+                Basis::TcfConsent => 1,
+                Basis::NotGdpr => 2,
+            });
+            out.push(p.n_topics);
+            for t in p.topic_ids {
+                out.extend_from_slice(&t.to_le_bytes());
+            }
+            out.extend_from_slice(&p.topic_w);
+            out.extend_from_slice(&p.topic_max.to_bits().to_le_bytes());
+            out.extend_from_slice(&p.scale.to_le_bytes());
+            out.extend(p.q.iter().map(|&q| q as u8));
+            n += 1;
+        }
+        out[4..12].copy_from_slice(&n.to_le_bytes());
+        out
+    }
+
+    /// Loads profiles from [`ProfileStore::encode`]'s bytes, except those
+    /// `skip(key, updated_at)` rejects (forgotten or opted-out users). All or
+    /// nothing: bytes that do not parse change nothing. Returns (loaded, skipped).
+    pub fn restore(
+        &self,
+        bytes: &[u8],
+        skip: impl Fn(&Key, f64) -> bool,
+    ) -> std::result::Result<(usize, usize), String> {
+        if bytes.len() < 12 {
+            return Err("profile snapshot: too short".into());
+        }
+        let d = u32::from_le_bytes(bytes[0..4].try_into().expect("4")) as usize;
+        if d != self.d {
+            return Err(format!(
+                "profile snapshot: profiles have d = {d}, the engine's d is {}",
+                self.d
+            ));
+        }
+        let n = u64::from_le_bytes(bytes[4..12].try_into().expect("8")) as usize;
+        let rec = PROFILE_RECORD_FIXED + d;
+        if bytes.len() != 12 + n * rec {
+            return Err(format!(
+                "profile snapshot: {} bytes for {n} profiles of {rec} bytes",
+                bytes.len()
+            ));
+        }
+        let mut parsed = Vec::with_capacity(n);
+        for r in bytes[12..].chunks_exact(rec) {
+            let u16_at = |i: usize| u16::from_le_bytes([r[i], r[i + 1]]);
+            let mut key = [0u8; 16];
+            key.copy_from_slice(&r[..16]);
+            let basis = match r[32] {
+                0 => Basis::Caller,
+                1 => Basis::TcfConsent,
+                2 => Basis::NotGdpr,
+                b => return Err(format!("profile snapshot: unknown basis {b}")),
+            };
+            let n_topics = r[33];
+            if n_topics as usize > PROFILE_TOPICS {
+                return Err(format!("profile snapshot: {n_topics} topics"));
+            }
+            let mut topic_ids = [0u16; PROFILE_TOPICS];
+            for (i, t) in topic_ids.iter_mut().enumerate() {
+                *t = u16_at(34 + 2 * i);
+            }
+            let mut topic_w = [0u8; PROFILE_TOPICS];
+            topic_w.copy_from_slice(&r[50..58]);
+            let updated_at = f64::from_le_bytes(r[16..24].try_into().expect("8"));
+            let scale = f32::from_le_bytes(r[60..64].try_into().expect("4"));
+            if !updated_at.is_finite() || !scale.is_finite() {
+                return Err("profile snapshot: a non-finite number".into());
+            }
+            let p = InterestProfile {
+                q: r[64..].iter().map(|&b| b as i8).collect(),
+                scale,
+                updated_at,
+                created_s: u32::from_le_bytes(r[24..28].try_into().expect("4")),
+                turns: u32::from_le_bytes(r[28..32].try_into().expect("4")),
+                basis,
+                n_topics,
+                topic_ids,
+                topic_w,
+                topic_max: f16::from_bits(u16_at(58)),
+            };
+            parsed.push((key, p));
+        }
+        let (mut loaded, mut skipped) = (0, 0);
+        for (key, p) in parsed {
+            if skip(&key, p.updated_at) {
+                skipped += 1;
+            } else {
+                self.profiles.insert(key, Box::new(p));
+                loaded += 1;
+            }
+        }
+        Ok((loaded, skipped))
+    }
+
     pub fn n_profiles(&self) -> usize {
         self.profiles.len()
     }
@@ -433,6 +553,46 @@ mod tests {
         );
         assert!(dot / (nv * nx) > 0.9999, "{}", dot / (nv * nx));
         assert!((nv / nx - 2.0).abs() < 0.01, "{}", nv / nx);
+    }
+
+    #[test]
+    fn snapshot_bytes_round_trip_and_skip_forgotten() {
+        let store = ProfileStore::new(8, ProfileConfig::default());
+        let x = [0.5, -0.25, 0.0, 1.0, 0.0, 0.0, 0.125, -1.0];
+        for k in 0..5u8 {
+            store.update_profile(
+                &[k; 16],
+                &x,
+                &TopicHits(vec![(k as u16, 1.0), (40, 0.5)]),
+                100.0 + k as f64,
+                Basis::TcfConsent,
+            );
+        }
+        let bytes = store.encode(200.0);
+        let copy = ProfileStore::new(8, ProfileConfig::default());
+        let (loaded, skipped) = copy.restore(&bytes, |k, _| k[0] == 3).unwrap();
+        assert_eq!((loaded, skipped), (4, 1));
+        assert!(copy.profile(&[3; 16], 200.0).is_none());
+        let (a, b) = (
+            store.profile_view(&[1; 16], 300.0).unwrap(),
+            copy.profile_view(&[1; 16], 300.0).unwrap(),
+        );
+        assert_eq!(a, b);
+        let p = copy.profile(&[1; 16], 300.0).unwrap();
+        assert_eq!(
+            (p.turns, p.basis, p.updated_at),
+            (1, Basis::TcfConsent, 101.0)
+        );
+        // Wrong d, or bytes cut short, are refused and change nothing.
+        assert!(ProfileStore::new(4, ProfileConfig::default())
+            .restore(&bytes, |_, _| false)
+            .unwrap_err()
+            .contains("d = 8"));
+        let empty = ProfileStore::new(8, ProfileConfig::default());
+        assert!(empty
+            .restore(&bytes[..bytes.len() - 1], |_, _| false)
+            .is_err());
+        assert_eq!(empty.n_profiles(), 0);
     }
 
     #[test]

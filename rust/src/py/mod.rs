@@ -387,6 +387,31 @@ pub struct PyEngine {
     inner: Arc<Engine>,
 }
 
+/// Snapshots every `interval` seconds while the engine lives (the thread
+/// holds a weak reference and ends with it). A failed snapshot is retried at
+/// the next tick; the previous good files stay in place.
+fn spawn_snapshotter(engine: std::sync::Weak<Engine>, interval: f64) {
+    let tick = std::time::Duration::from_secs_f64(interval.clamp(0.05, 86_400.0));
+    let step = std::time::Duration::from_millis(50).min(tick);
+    std::thread::Builder::new()
+        .name("chatads-snapshot".into())
+        .spawn(move || loop {
+            let mut waited = std::time::Duration::ZERO;
+            while waited < tick {
+                std::thread::sleep(step);
+                waited += step;
+                if engine.strong_count() == 0 {
+                    return;
+                }
+            }
+            let Some(e) = engine.upgrade() else { return };
+            if let Err(err) = e.snapshot(now_or(None)) {
+                eprintln!("chatads: snapshot failed: {err}");
+            }
+        })
+        .expect("spawn the snapshot thread");
+}
+
 #[pymethods]
 impl PyEngine {
     #[new]
@@ -396,7 +421,8 @@ impl PyEngine {
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
-        contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false))]
+        contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false,
+        snapshot_interval_s = 60.0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -428,6 +454,7 @@ impl PyEngine {
         sensitive_turn_ads: String,
         data_dir: Option<std::path::PathBuf>,
         fault_injection: bool,
+        snapshot_interval_s: f64,
     ) -> PyResult<Self> {
         let sensitive_turn_ads = match sensitive_turn_ads.as_str() {
             "none" => SensitiveTurnAds::None,
@@ -495,9 +522,24 @@ impl PyEngine {
             let weights = TermWeights::from_zipf(word_zipf.iter().map(|(w, z)| (w.as_str(), *z)));
             Engine::new(config, weights)
         })?;
-        Ok(Self {
-            inner: Arc::new(engine),
-        })
+        let inner = Arc::new(engine);
+        if inner.config.data_dir.is_some() && snapshot_interval_s > 0.0 {
+            spawn_snapshotter(Arc::downgrade(&inner), snapshot_interval_s);
+        }
+        Ok(Self { inner })
+    }
+
+    /// Writes the catalog and profile snapshots now (atomically; no-op without
+    /// a data directory).
+    #[pyo3(signature = (*, now = None))]
+    fn snapshot(&self, py: Python<'_>, now: Option<f64>) -> PyResult<()> {
+        let engine = self.inner.clone();
+        run(py, move || engine.snapshot(now_or(now)))
+    }
+
+    /// What start-up recovery found: damaged or missing files and fallbacks.
+    fn recovery_report(&self) -> Vec<String> {
+        self.inner.recovery.clone()
     }
 
     #[getter]
@@ -881,6 +923,7 @@ impl PyEngine {
         d.set_item("index_factory", s.factory)?;
         d.set_item("profiles", self.inner.profiles.n_profiles())?;
         d.set_item("sessions", self.inner.profiles.n_sessions())?;
+        d.set_item("snapshot_age_s", self.inner.snapshot_age_s(now_or(None)))?;
         Ok(d)
     }
 
