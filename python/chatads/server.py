@@ -149,8 +149,6 @@ class CallGate:
                     refusal = (grpc.StatusCode.UNAVAILABLE, "server is shutting down")
                 else:
                     self._in_flight += 1
-                    if self.metrics is not None:
-                        self.metrics.in_flight.inc()
         if refusal is not None:
             self._record(method, refusal[0].name, None, "")
             context.abort(*refusal)
@@ -173,16 +171,14 @@ class CallGate:
     def _leave(self) -> None:
         with self._idle:
             self._in_flight -= 1
-            if self.metrics is not None:
-                self.metrics.in_flight.dec()
             if self._in_flight == 0:
                 self._idle.notify_all()
 
     def _record(self, method: str, code: str, started: float | None, request_id: str) -> None:
         if self.metrics is not None:
             if started is not None:
-                self.metrics.latency.labels(method).observe(time.perf_counter() - started)
-            self.metrics.calls.labels(method, code).inc()
+                self.metrics.observe_latency(method, time.perf_counter() - started)
+            self.metrics.count_call(method, code)
         if log.isEnabledFor(logging.DEBUG):
             extra: dict[str, Any] = {"method": method, "code": code}
             if started is not None:
@@ -195,7 +191,7 @@ class CallGate:
         """One scored turn: latency (for Chat, per turn), basis and reasons."""
         if self.metrics is not None:
             if method == "Chat":
-                self.metrics.latency.labels(method).observe(time.perf_counter() - started)
+                self.metrics.observe_latency(method, time.perf_counter() - started)
             self.metrics.observe_score(reply)
 
     @property
@@ -423,8 +419,14 @@ class ChatadsServer:
         keys, credentials = access_from(settings)
         # Not `engine or ...`: an engine with an empty catalog is falsy (__len__).
         self.engine = engine if engine is not None else Engine(settings)
-        self.metrics = ServerMetrics(self.engine) if settings.metrics_port else None
-        self.gate = CallGate(keys, self.metrics)
+        self.gate = CallGate(keys)
+        if settings.metrics_port:
+            self.metrics: ServerMetrics | None = ServerMetrics(
+                self.engine, in_flight=lambda: self.gate.in_flight
+            )
+            self.gate.metrics = self.metrics
+        else:
+            self.metrics = None
         options: list[tuple[str, Any]] = [
             ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
             ("grpc.max_send_message_length", settings.max_receive_message_bytes),
@@ -542,7 +544,10 @@ def serve(settings: Settings | None = None, *, load_demo: bool | None = None) ->
     settings = settings or Settings()
     access_from(settings)  # refuse a bad configuration before loading anything
     engine = Engine(settings)
-    if settings.demo_catalog if load_demo is None else load_demo:
+    recovered = engine.stats()["ads"]
+    if recovered:
+        log.info("recovered %d ads from %s", recovered, settings.data_dir)
+    if (settings.demo_catalog if load_demo is None else load_demo) and not recovered:
         started = time.perf_counter()
         n = engine.load_demo_catalog()
         log.info("loaded %d demo ads in %.1fs", n, time.perf_counter() - started)
