@@ -583,13 +583,19 @@ def passes(run: dict[str, Any], limit_us: float = SWEEP_P99_LIMIT_US) -> bool:
     )
 
 
-def overloaded(run: dict[str, Any]) -> bool:
-    """Far past the knee: higher rates would only pile up queues."""
-    lat = run["latency_us"]
+def overloaded(runs: list[dict[str, Any]]) -> bool:
+    """Far past the knee, so higher rates would only pile up queues: the last point
+    failed calls or fell behind the offered rate, or the last two points both had a
+    p99 over 50 ms (one slow point can be another process's doing)."""
+    run = runs[-1]
+
+    def slow(r: dict[str, Any]) -> bool:
+        return bool(r["latency_us"]["count"] and r["latency_us"]["p99"] > 25 * SWEEP_P99_LIMIT_US)
+
     return bool(
         run["errors"] > 0.01 * max(1, run["planned"])
         or run["achieved_rps"] < 0.9 * run["offered_rps"]
-        or (lat["count"] > 0 and lat["p99"] > 25 * SWEEP_P99_LIMIT_US)
+        or (len(runs) >= 2 and slow(runs[-1]) and slow(runs[-2]))
     )
 
 
@@ -834,8 +840,9 @@ def write_report(results: dict[str, Any], out: Path) -> str:
     lines += [
         "",
         "A rate counts as held when p99 < 2 ms (or 10 ms), no call failed and the achieved "
-        "rate is at least 95 % of the offered one. Each series stops after the first rate "
-        "far past its knee, then bisects twice between the highest rate held and the next.",
+        "rate is at least 95 % of the offered one. A series stops once it fails calls, falls "
+        "behind the offered rate, or has p99 > 50 ms twice in a row; then it bisects twice "
+        "between the highest rate held and the next.",
         "",
         *profile_lines(results["profile"]),
         "![latency CDF](latency_cdf.png)",
@@ -1222,7 +1229,7 @@ def run_phases(
                 progress.update(task, description=f"sweep: {series} @ {rate:g}")
                 run = run_loadgen(series, server, "unary", method, unary_file, rate, cfg, work)
                 runs.append(point(series, run))
-                if overloaded(run):
+                if overloaded(runs):
                     break
             progress.update(task, advance=len(sweep_rates) - len(runs))
             # Bisect between the highest rate that passed and the next one tried: for the
