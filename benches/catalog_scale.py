@@ -92,6 +92,10 @@ def main() -> None:
         faiss.omp_set_num_threads(os.cpu_count() or 2)  # as chatads builds
         t = time.perf_counter()
         index = faiss.index_factory(d, factory, faiss.METRIC_INNER_PRODUCT)
+        if "HNSW" in factory:  # the same build parameter as chatads'
+            faiss.ParameterSpace().set_index_parameter(
+                index, "efConstruction", engine.settings.ef_construction
+            )
         index.add_with_ids(all_vecs, np.arange(args.ads, dtype=np.int64))
         faiss_build = time.perf_counter() - t
         faiss.omp_set_num_threads(1)

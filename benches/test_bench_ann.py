@@ -48,6 +48,10 @@ def catalog(request: pytest.FixtureRequest) -> tuple[int, np.ndarray, chatads.En
     factory = engine.stats()["index_factory"]
     # The same index type and parameters in faiss-cpu.
     index = faiss.index_factory(D, factory, faiss.METRIC_INNER_PRODUCT)
+    if "HNSW" in factory:  # the same build parameter as chatads'
+        faiss.ParameterSpace().set_index_parameter(
+            index, "efConstruction", engine.settings.ef_construction
+        )
     index.add_with_ids(x, np.arange(n, dtype=np.int64))
     if "HNSW" in factory:
         faiss.ParameterSpace().set_index_parameter(index, "efSearch", engine.settings.ef_search)

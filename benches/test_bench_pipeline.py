@@ -219,6 +219,10 @@ def build_world(n: int, turns: list[ChatTurn], text_space: Any, show: bool) -> W
         # The same index type and parameters in faiss-cpu.
         progress = Progress(f"bare faiss-cpu {factory}", show)
         index = faiss.index_factory(D, factory, faiss.METRIC_INNER_PRODUCT)
+        if "HNSW" in factory:  # the same build parameter as chatads'
+            faiss.ParameterSpace().set_index_parameter(
+                index, "efConstruction", engine.settings.ef_construction
+            )
         index.add_with_ids(vectors, np.arange(n, dtype=np.int64))
         if "HNSW" in factory:
             faiss.ParameterSpace().set_index_parameter(index, "efSearch", engine.settings.ef_search)

@@ -145,7 +145,7 @@ class Engine:
         freq_cap: int = 3,
         freq_cap_window_s: float = 3600.0,
         index_factory: str = ...,
-        ef_search: int = 64,
+        ef_search: int = 96,
         ef_construction: int = 80,
         auto_exact_below: int = 20000,
         min_relevance: float = 0.2,

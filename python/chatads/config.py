@@ -122,7 +122,7 @@ class Settings(BaseSettings):
 
     # Catalog and ranking
     index_factory: str = Field("auto", description="FAISS factory string, or 'auto'")
-    ef_search: int = Field(64, ge=1, le=4096, description="HNSW candidates kept per search")
+    ef_search: int = Field(96, ge=1, le=4096, description="HNSW candidates kept per search")
     ef_construction: int = Field(
         80, ge=1, le=4096, description="HNSW candidates kept per insertion (graph quality)"
     )

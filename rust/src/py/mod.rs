@@ -417,7 +417,7 @@ impl PyEngine {
     #[new]
     #[pyo3(signature = (*, secret, word_zipf = Vec::new(), d = 64, seed = 0x00C4_A7AD, n_features = 1 << 20,
         ngram_range = (1, 1), half_life_s = 604_800.0, session_turns = 4, session_ttl_s = 1800.0,
-        freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 64, ef_construction = 80,
+        freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 96, ef_construction = 80,
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
