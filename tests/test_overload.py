@@ -210,6 +210,7 @@ def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path
         rss_before = _rss_mib(proc.pid)
 
         codes: Counter[str] = Counter()
+        waits: dict[str, list[float]] = {}
         lock = threading.Lock()
         stop = threading.Event()
         rss_peak = rss_before
@@ -224,12 +225,14 @@ def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path
                     window.acquire()
                     user = f"load-{n}-{i % 500}"
                     req = _request(f"{n}-{i}", user_id=user)
+                    sent = time.perf_counter()
                     fut = stub.Score.future(req, timeout=2.0)
 
-                    def done(f: grpc.Future) -> None:
+                    def done(f: grpc.Future, sent: float = sent) -> None:
                         code = f.code().name  # type: ignore[attr-defined]
                         with lock:
                             codes[code] += 1
+                            waits.setdefault(code, []).append(time.perf_counter() - sent)
                         window.release()
 
                     fut.add_done_callback(done)
@@ -258,8 +261,10 @@ def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path
                 latencies.append(time.perf_counter() - started)
         latencies.sort()
         total = sum(codes.values())
+        medians = {c: sorted(w)[len(w) // 2] * 1e3 for c, w in waits.items()}
         print(
-            f"\noverload: {total} calls in 5 s: {dict(codes)}; server RSS {rss_before:.0f} MiB "
+            f"\noverload: {total} calls in 5 s: {dict(codes)}; client-side median ms by code "
+            f"{ {c: round(m, 1) for c, m in medians.items()} }; server RSS {rss_before:.0f} MiB "
             f"before, {rss_peak:.0f} MiB peak, {rss_after:.0f} MiB after; median latency "
             f"after {latencies[25] * 1e3:.2f} ms"
         )
@@ -268,6 +273,8 @@ def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path
         assert set(codes) <= {"OK", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}, codes
         assert rss_peak - rss_before < 150, (rss_before, rss_peak)
         assert latencies[25] < 0.05
+        # Refusals are fast: no waiting for a worker (the 2 s timeout is never reached).
+        assert medians["RESOURCE_EXHAUSTED"] < 500, medians
     finally:
         proc.terminate()
         try:
