@@ -11,8 +11,10 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -37,6 +39,10 @@ MESSAGES = [
 def test_nothing_identifying_is_written(tmp_path: Path, log_format: str) -> None:
     data = tmp_path / "data"
     log = tmp_path / "server.log"
+    scraped = tmp_path / "metrics.txt"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        metrics_port = s.getsockname()[1]
     env = {
         **os.environ,
         "CHATADS_PORT": "0",
@@ -44,6 +50,7 @@ def test_nothing_identifying_is_written(tmp_path: Path, log_format: str) -> None
         "CHATADS_LOG_LEVEL": "DEBUG",
         "CHATADS_DEMO_CATALOG_SIZE": "400",
         "CHATADS_LOG_FORMAT": log_format,
+        "CHATADS_METRICS_PORT": str(metrics_port),
     }
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -99,6 +106,11 @@ def test_nothing_identifying_is_written(tmp_path: Path, log_format: str) -> None
                 privacy.ExplainAd(pb.ExplainAdRequest(user_id=USER, ad_id="demo-000001"))
                 privacy.SetOptOut(pb.SetOptOutRequest(user_id=USER, opted_out=True))
                 privacy.ForgetUser(pb.ForgetUserRequest(user_id=USER))
+            # Metrics carry methods, codes, bases and reasons: nothing about the user.
+            url = f"http://127.0.0.1:{metrics_port}/metrics"
+            with urllib.request.urlopen(url, timeout=10) as resp:
+                scraped.write_bytes(resp.read())
+            assert b'chatads_rpcs_total{code="OK",method="Score"}' in scraped.read_bytes()
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=30) == 0
         finally:
@@ -115,7 +127,7 @@ def test_nothing_identifying_is_written(tmp_path: Path, log_format: str) -> None
         assert {"ts", "level", "logger", "msg"} <= set(records[0])
         # Request ids may be logged; they are the caller's, not the user's.
         assert any(r.get("request_id") == "r0" for r in calls)
-    for path in [*written, log]:
+    for path in [*written, log, scraped]:
         blob = path.read_bytes()
         for secret in SECRETS:
             for form in {secret, secret.lower()}:
