@@ -160,3 +160,42 @@ def test_sigterm_grace_period_is_bounded(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.slow
+def test_second_sigterm_ends_the_drain_at_once(tmp_path: Path) -> None:
+    proc, address, log = _start(tmp_path, grace_s=60.0)
+    try:
+        outgoing: queue.Queue[pb.ChatTurn | None] = queue.Queue()
+
+        def turns() -> Iterator[pb.ChatTurn]:
+            while (turn := outgoing.get()) is not None:
+                yield turn
+
+        got_first = threading.Event()
+
+        def consume(ch: grpc.Channel) -> None:
+            try:
+                for _ in chatads_pb2_grpc.AdScoringStub(ch).Chat(turns(), timeout=90):
+                    got_first.set()
+            except grpc.RpcError:
+                pass
+
+        with grpc.insecure_channel(address) as ch:
+            reader = threading.Thread(target=consume, args=(ch,))
+            reader.start()
+            outgoing.put(TURN)
+            assert got_first.wait(10)
+            proc.send_signal(signal.SIGTERM)
+            _wait_for(lambda: _health(address) == health_pb2.HealthCheckResponse.NOT_SERVING)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+            took = time.monotonic() - started
+            outgoing.put(None)
+            reader.join(timeout=10)
+        assert took < 5.0, took
+        assert "second signal: cancelling 1 call(s)" in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -463,6 +463,7 @@ class ChatadsServer:
         else:
             log.warning("no API keys configured: listening on loopback only, every caller allowed")
         self._stop = threading.Event()
+        self._hurry = threading.Event()
         self._sweeper = threading.Thread(target=self._sweep, name="chatads-sweeper", daemon=True)
 
     @property
@@ -506,19 +507,34 @@ class ChatadsServer:
         self.gate.start_draining()
         started = time.perf_counter()
         in_flight = self.gate.in_flight
-        if self.gate.wait_idle(grace):
-            log.info(
-                "drained %d in-flight call(s) in %.2fs", in_flight, time.perf_counter() - started
-            )
-        else:
-            log.warning(
-                "grace period of %.1fs over: cancelling %d call(s)", grace, self.gate.in_flight
-            )
+        deadline = time.monotonic() + grace
+        while True:
+            left = deadline - time.monotonic()
+            # Short waits, so that a second signal (`hurry`) is noticed at once.
+            if self.gate.wait_idle(min(0.1, max(left, 0.0))):
+                log.info(
+                    "drained %d in-flight call(s) in %.2fs",
+                    in_flight,
+                    time.perf_counter() - started,
+                )
+                break
+            if left <= 0 or self._hurry.is_set():
+                why = (
+                    "second signal"
+                    if self._hurry.is_set()
+                    else f"grace period of {grace:.1f}s over"
+                )
+                log.warning("%s: cancelling %d call(s)", why, self.gate.in_flight)
+                break
         self._stop.set()
         self.server.stop(0).wait()
         if self.metrics is not None:
             self.metrics.stop()
         return self.save()
+
+    def hurry(self) -> None:
+        """End a drain now: cancel the calls still in flight (a second SIGTERM/SIGINT)."""
+        self._hurry.set()
 
     def save(self) -> bool:
         """Snapshot the engine's state, when the engine can (`Engine.snapshot`)."""
@@ -555,6 +571,9 @@ def serve(settings: Settings | None = None, *, load_demo: bool | None = None) ->
     done = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
+        if done.is_set():
+            server.hurry()
+            return
         log.info("signal %d: draining", signum, extra={"signal": signum})
         done.set()
 
