@@ -383,3 +383,57 @@ def test_tls_settings_must_be_complete(demo_engine: Engine, pki: Pki, tmp_path: 
         ChatadsServer(make_settings(tls_cert=cert), demo_engine)
     with pytest.raises(ValueError, match="mutual TLS also needs"):
         ChatadsServer(make_settings(tls_client_ca=cert), demo_engine)
+
+
+# ---- the CLI as a client ---------------------------------------------------------
+
+
+def test_cli_client_sends_key_and_speaks_tls(
+    demo_engine: Engine, pki: Pki, tmp_path: Path, keyed_server: ChatadsServer
+) -> None:
+    from chatads.cli import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    demo = ["demo", "--target", keyed_server.address, "--max-ads", "1"]
+    assert runner.invoke(app, demo).exit_code == 2  # no key: UNAUTHENTICATED
+    result = runner.invoke(app, [*demo, "--api-key", EXCHANGE_KEY])
+    assert result.exit_code == 0, result.output
+    ads = tmp_path / "ads.jsonl"
+    ads.write_text(
+        '{"ad_id": "cli-1", "advertiser": "a.example", "title": "t", "text": "cheap flights",'
+        ' "bid_cpm": 1.0}\n'
+    )
+    load = ["catalog", "load", str(ads), "--target", keyed_server.address]
+    result = runner.invoke(app, [*load], env={"CHATADS_CLIENT_API_KEY": EXCHANGE_KEY})
+    assert result.exit_code == 2 and "PERMISSION_DENIED" in result.output
+    result = runner.invoke(app, [*load], env={"CHATADS_CLIENT_API_KEY": ADMIN_KEY})
+    assert result.exit_code == 0, result.output
+    assert demo_engine.delete_ads(["cli-1"]) == 1  # the engine is shared with other tests
+
+    settings = make_settings(
+        tls_cert=_write(tmp_path, "server.pem", pki.server_cert),
+        tls_key=_write(tmp_path, "server.key", pki.server_key),
+        tls_client_ca=_write(tmp_path, "ca.pem", pki.ca),
+    )
+    server = ChatadsServer(settings, demo_engine).start()
+    try:
+        client = [
+            "--client-cert",
+            str(_write(tmp_path, "client.pem", pki.client_cert)),
+            str(_write(tmp_path, "client.key", pki.client_key)),
+        ]
+        tls = [
+            "demo",
+            "--target",
+            server.address,
+            "--max-ads",
+            "1",
+            "--tls-ca",
+            str(tmp_path / "ca.pem"),
+        ]
+        result = runner.invoke(app, [*tls, *client])
+        assert result.exit_code == 0, result.output
+        assert runner.invoke(app, tls).exit_code == 2  # no client certificate
+    finally:
+        server.stop(grace=None)

@@ -31,6 +31,62 @@ DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "chatads"
 DEMO_CONSENT = "CQuci4AQuci4AAKABBENCWEAAPAAAAAAAAqIHzwAgF5gPnAAIgAA.IJYQBIAAgAEAvMB84EsA"
 
 Target = Annotated[str, typer.Option(help="host:port of a running chatads server")]
+ApiKey = Annotated[
+    str | None,
+    typer.Option(
+        envvar="CHATADS_CLIENT_API_KEY",
+        help="API key sent as 'authorization: Bearer' (or CHATADS_CLIENT_API_KEY)",
+        show_default=False,
+    ),
+]
+TlsCa = Annotated[
+    Path | None,
+    typer.Option(help="PEM CA that signed the server's certificate: connect with TLS"),
+]
+ClientCert = Annotated[
+    tuple[Path, Path] | None,
+    typer.Option(help="client certificate and key (PEM), for mutual TLS", show_default=False),
+]
+
+
+def _channel(
+    target: str, tls_ca: Path | None, client_cert: tuple[Path, Path] | None, api_key: str | None
+) -> grpc.Channel:
+    """A channel to `target`: plaintext, or TLS (and mTLS), with the API key on every call."""
+    if tls_ca is None and client_cert is None:
+        channel = grpc.insecure_channel(target)
+    else:
+        cert, key = (p.read_bytes() for p in client_cert) if client_cert else (None, None)
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=tls_ca.read_bytes() if tls_ca else None,
+            private_key=key,
+            certificate_chain=cert,
+        )
+        channel = grpc.secure_channel(target, creds)
+    if api_key:
+        header = ("authorization", f"Bearer {api_key}")
+        channel = grpc.intercept_channel(channel, _BearerKey(header))
+    return channel
+
+
+class _BearerKey(
+    grpc.UnaryUnaryClientInterceptor,  # type: ignore[misc]
+    grpc.StreamStreamClientInterceptor,  # type: ignore[misc]
+):
+    """Adds the API key to the metadata of every call."""
+
+    def __init__(self, header: tuple[str, str]) -> None:
+        self.header = header
+
+    def _details(self, details: Any) -> Any:
+        metadata = [*(details.metadata or ()), self.header]
+        return details._replace(metadata=metadata)
+
+    def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        return continuation(self._details(details), request)
+
+    def intercept_stream_stream(self, continuation: Any, details: Any, requests: Any) -> Any:
+        return continuation(self._details(details), requests)
 
 
 @app.command()
@@ -118,12 +174,15 @@ def catalog_load(
     ],
     target: Target = "127.0.0.1:50051",
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="ads per UpsertAds call")] = 500,
+    api_key: ApiKey = None,
+    tls_ca: TlsCa = None,
+    client_cert: ClientCert = None,
 ) -> None:
     """Upsert every good line of FILE; report each bad line with its reason."""
     from chatads.catalog_io import BadLine, read_catalog
     from chatads.v1 import chatads_pb2, chatads_pb2_grpc
 
-    channel = grpc.insecure_channel(target)
+    channel = _channel(target, tls_ca, client_cert, api_key)
     stub = chatads_pb2_grpc.CatalogStub(channel)
     bad: list[BadLine] = []
     loaded = 0
@@ -191,11 +250,17 @@ DEMO_SCRIPT: list[tuple[str, str, bool, str]] = [
 
 
 @app.command()
-def demo(target: Target = "127.0.0.1:50051", max_ads: int = 3) -> None:
+def demo(
+    target: Target = "127.0.0.1:50051",
+    max_ads: int = 3,
+    api_key: ApiKey = None,
+    tls_ca: TlsCa = None,
+    client_cert: ClientCert = None,
+) -> None:
     """Play a short scripted chat against a running server over one Chat stream per session."""
     from chatads.v1 import chatads_pb2, chatads_pb2_grpc
 
-    stub = chatads_pb2_grpc.AdScoringStub(grpc.insecure_channel(target))
+    stub = chatads_pb2_grpc.AdScoringStub(_channel(target, tls_ca, client_cert, api_key))
     by_session: dict[tuple[str, str, bool], list[str]] = {}
     for user, session, consents, text in DEMO_SCRIPT:
         by_session.setdefault((user, session, consents), []).append(text)
