@@ -172,6 +172,19 @@ def test_rust_panic_is_internal_for_that_call_only() -> None:
                 assert scoring.Score(_request("after"), timeout=10).request_id == "after"
             turns = [pb.ChatTurn(request=_request("chat-after"))]
             assert [r.request_id for r in scoring.Chat(iter(turns), timeout=10)] == ["chat-after"]
+            # In a stream: the turns before are answered, the stream ends with INTERNAL.
+            turns = [
+                pb.ChatTurn(request=_request("chat-1")),
+                pb.ChatTurn(request=_request("chatads-fault-injection:panic")),
+                pb.ChatTurn(request=_request("chat-3")),
+            ]
+            answered = []
+            with pytest.raises(grpc.RpcError) as info:
+                for reply in scoring.Chat(iter(turns), timeout=10):
+                    answered.append(reply.request_id)
+            assert info.value.code() == grpc.StatusCode.INTERNAL
+            assert answered == ["chat-1"]
+            assert scoring.Score(_request("last"), timeout=10).request_id == "last"
     finally:
         server.stop(grace=None)
 
