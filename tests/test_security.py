@@ -259,12 +259,17 @@ def test_keys_are_never_logged(
         assert key not in text
 
 
-def test_key_sources(tmp_path: Path) -> None:
+def test_key_sources(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = _write(
         tmp_path,
         "keys",
         f"# role key\nexchange {EXCHANGE_KEY}\n\nadmin   {ADMIN_KEY}\n".encode(),
     )
+    path.chmod(0o644)
+    ApiKeys.load(None, path)
+    assert "readable by other users" in caplog.text
+    caplog.clear()
+    path.chmod(0o600)
     keys = ApiKeys.load(f"exchange:{'e' * 16}", path)
     assert len(keys) == 3
     assert keys.role_of(EXCHANGE_KEY) == "exchange"
@@ -272,6 +277,7 @@ def test_key_sources(tmp_path: Path) -> None:
     assert keys.role_of(ADMIN_KEY) == "admin"
     assert keys.role_of(ADMIN_KEY[:-1]) is None
     assert keys.roles() == {"exchange": 2, "admin": 1}
+    assert "readable" not in caplog.text
     # Only digests are held.
     assert EXCHANGE_KEY.encode() not in repr(keys.__dict__).encode()
     with pytest.raises(ApiKeyError, match="unknown role 'root'"):

@@ -15,8 +15,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+log = logging.getLogger("chatads.auth")
 
 ROLES = ("exchange", "admin")
 MIN_KEY_CHARS = 16
@@ -70,6 +73,8 @@ class ApiKeys:
     @classmethod
     def parse_file(cls, path: Path) -> list[tuple[str, str]]:
         """Lines `role key`; blank lines and `#` comments are skipped."""
+        if path.stat().st_mode & 0o077:
+            log.warning("%s: API key file readable by other users (chmod 600 it)", path)
         out = []
         for n, line in enumerate(path.read_text().splitlines(), start=1):
             line = line.strip()
