@@ -154,3 +154,27 @@ wheel: $(DEPS_STAMP) ## build a self-contained release wheel (OpenBLAS, libgomp 
 .PHONY: clean
 clean: ## remove the virtual environment and local build outputs
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .mypy_cache
+
+# Fuzzing, the long run (`make test` runs the short one: the proptest suite in
+# rust/tests/properties.rs, part of `cargo test`, and tests/test_fuzz_server.py).
+# cargo-fuzz needs a nightly toolchain; it builds in its own target directory
+# (FAISS included: about 10 minutes once). New inputs go to a corpus outside the
+# clone; crashes to rust/fuzz/artifacts/<target>/, which the proptest suite replays.
+FUZZ_TARGETS := tc_string gpp text_pipeline score_request
+FUZZ_SECONDS ?= 300
+FUZZ_CASES ?= 20000
+FUZZ_TARGET_DIR := $(CACHE_DIR)/fuzz-target
+FUZZ_CORPUS := $(CACHE_DIR)/fuzz-corpus
+FUZZ_ENV := CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR) PYO3_PYTHON=$(CURDIR)/$(PY)
+
+.PHONY: fuzz
+fuzz: $(DEPS_STAMP) ## long fuzz run: proptest at FUZZ_CASES, then cargo-fuzz FUZZ_SECONDS per target
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test $(CARGO_FLAGS) -p chatads-core --test properties
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd rust && $(FUZZ_ENV) cargo +nightly fuzz build -O
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_CORPUS)/$$t; echo "== cargo fuzz run $$t ($(FUZZ_SECONDS) s)"; \
+		(cd rust && $(FUZZ_ENV) cargo +nightly fuzz run -O $$t $(FUZZ_CORPUS)/$$t fuzz/corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -print_final_stats=1) || exit 1; \
+	done

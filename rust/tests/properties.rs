@@ -21,10 +21,15 @@ use prost::Message;
 
 /// Cases per property: `PROPTEST_CASES` when set, else `default`.
 fn config(default: u32) -> ProptestConfig {
+    scaled_config(default, 1)
+}
+
+/// For a costly property: `PROPTEST_CASES / divisor` when set, else `default`.
+fn scaled_config(default: u32, divisor: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default);
+        .and_then(|s| s.parse::<u32>().ok())
+        .map_or(default, |n| (n / divisor).max(1));
     ProptestConfig {
         cases,
         // Failures are reported with their minimal input; no files in the tree.
@@ -336,7 +341,7 @@ proptest! {
 
 proptest! {
     // Each case hashes a few hundred documents on several threads.
-    #![proptest_config(config(24))]
+    #![proptest_config(scaled_config(24, 10))]
 
     /// Hashing is identical for every n_jobs, on batches large enough to split.
     #[test]
@@ -444,6 +449,65 @@ fn score_request() -> impl Strategy<Value = wire::ScoreRequest> {
         )
 }
 
+fn ad() -> impl Strategy<Value = wire::Ad> {
+    // Components up to 1e6, plus NaN and infinities. Larger finite values hit a
+    // known bug (`known_bug_huge_embedding_component` below).
+    let component = || {
+        prop_oneof![
+            8 => -1e6f32..1e6,
+            1 => Just(f32::NAN),
+            1 => Just(f32::INFINITY),
+            1 => Just(0.0f32),
+        ]
+    };
+    let embedding = prop_oneof![
+        3 => Just(Vec::new()),
+        1 => prop::collection::vec(-2.0f32..2.0, 64),
+        1 => prop::collection::vec(component(), 64),
+        1 => prop::collection::vec(component(), 0..70),
+    ];
+    (
+        (
+            short_string(),
+            prop_oneof!["[a-z]{1,8}\\.example", short_string()],
+        ),
+        (message(), message()),
+        prop::collection::vec(
+            prop_oneof!["IAB[0-9]{1,2}(-[0-9]{1,2})?", any::<String>()],
+            0..3,
+        ),
+        prop::collection::vec(prop_oneof![Just(208u32), Just(1), any::<u32>()], 0..3),
+        prop_oneof![Just(2.0f64), any::<f64>()],
+        embedding,
+        prop::collection::vec(
+            prop_oneof![Just("health".to_string()), any::<String>()],
+            0..2,
+        ),
+    )
+        .prop_map(
+            |(
+                (ad_id, advertiser),
+                (title, text),
+                categories,
+                topics,
+                bid_cpm,
+                embedding,
+                sensitive,
+            )| wire::Ad {
+                ad_id,
+                advertiser,
+                title,
+                text,
+                categories,
+                topics,
+                bid_cpm,
+                embedding,
+                tags: Vec::new(),
+                sensitive_categories: sensitive,
+            },
+        )
+}
+
 /// A real TC string (@iabtcf/core): purposes 1-4, vendor 755.
 fn real_tc() -> &'static str {
     "CQuci4AQuci4AAKABBENCWEAAPAAAAAAAAqIHzwAgF5gPnAAIgAA.IJYQBIAAgAEAvMB84EsA"
@@ -468,6 +532,13 @@ proptest! {
         harness::check_score_outcome(&req);
     }
 
+    /// Catalog writes with arbitrary ads: all stored well-formed, or a field error.
+    #[test]
+    fn upsert_arbitrary_ads(ads in prop::collection::vec(ad(), 1..4)) {
+        let bytes = wire::UpsertAdsRequest { ads: ads.clone() }.encode_to_vec();
+        harness::upsert_request(&bytes);
+    }
+
     /// A valid request with bytes flipped or cut: still never a panic.
     #[test]
     fn request_mutated_bytes(req in score_request(), flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6), cut in any::<prop::sample::Index>()) {
@@ -490,11 +561,12 @@ proptest! {
 fn fuzz_corpora_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Check = fn(&[u8]);
-    let targets: [(&str, Check); 4] = [
+    let targets: [(&str, Check); 5] = [
         ("tc_string", harness::tc_string),
         ("gpp", harness::gpp),
         ("text_pipeline", harness::text_pipeline),
         ("score_request", harness::score_request),
+        ("upsert_request", harness::upsert_request),
     ];
     let mut n = 0;
     for (name, check) in targets {
@@ -510,4 +582,24 @@ fn fuzz_corpora_pass() {
         }
     }
     assert!(n > 0, "no seed corpus under {}", root.display());
+}
+
+/// Known bug (engine.rs `ad_record` / text/topics.rs `normalize`): a caller
+/// embedding with a finite component above sqrt(f32::MAX) ≈ 1.8e19 is accepted
+/// and stored as the zero vector (the squared norm overflows to infinity, and
+/// every component divided by it becomes 0). It should be rejected with
+/// `ads[0].embedding`, or normalised without overflow. Found by
+/// `upsert_arbitrary_ads`; run with `--ignored` once fixed.
+#[test]
+#[ignore = "known bug: huge embedding components are stored as the zero vector"]
+fn known_bug_huge_embedding_component() {
+    let mut embedding = vec![0.0f32; 64];
+    embedding[0] = 1e20;
+    harness::check_upsert_outcome(vec![wire::Ad {
+        ad_id: "huge-embedding".into(),
+        advertiser: "b.example".into(),
+        bid_cpm: 1.0,
+        embedding,
+        ..Default::default()
+    }]);
 }

@@ -305,3 +305,34 @@ pub fn score_request(data: &[u8]) {
         }
     }
 }
+
+/// The outcome of one catalog write: stored ads are well-formed (a unit-norm,
+/// finite embedding of the engine's dimension), or an error names a field.
+pub fn check_upsert_outcome(ads: Vec<wire::Ad>) {
+    let e = engine();
+    let ids: Vec<String> = ads.iter().map(|a| a.ad_id.clone()).collect();
+    match e.upsert_ads(ads) {
+        Ok(n) => {
+            assert_eq!(n, ids.len());
+            for id in &ids {
+                let rec = e.catalog.get(id).expect("an upserted ad is there");
+                assert_eq!(rec.embedding.len(), e.config.d);
+                assert!(rec.embedding.iter().all(|x| x.is_finite()), "{id:?}");
+                let n: f32 = rec.embedding.iter().map(|x| x * x).sum::<f32>().sqrt();
+                assert!((n - 1.0).abs() < 1e-3, "ad {id:?} stored with norm {n}");
+                assert!(e.get_ad(id).is_ok());
+            }
+        }
+        Err(CoreError::InvalidArgument { field, message }) => {
+            assert!(field.starts_with("ads"), "{field:?}: {message:?}");
+        }
+        Err(err) => panic!("an upsert got {err:?}, not a field error"),
+    }
+}
+
+/// Fuzz entry: arbitrary bytes as an `UpsertAdsRequest`, then upserted.
+pub fn upsert_request(data: &[u8]) {
+    if let Ok(req) = wire::UpsertAdsRequest::decode(data) {
+        check_upsert_outcome(req.ads);
+    }
+}
