@@ -35,6 +35,8 @@ pub struct Limits {
     pub max_list_len: usize,
     pub max_ad_text_bytes: usize,
     pub max_bid_cpm: f64,
+    /// Ads per upsert, ids per delete.
+    pub max_batch: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +48,7 @@ impl Default for Limits {
             max_list_len: 1000,
             max_ad_text_bytes: 8 * 1024,
             max_bid_cpm: 10_000.0,
+            max_batch: 10_000,
         }
     }
 }
@@ -142,6 +145,16 @@ fn check_id(field: &str, value: &str, max: usize) -> Result<()> {
         return Err(CoreError::invalid(
             field,
             format!("is {} bytes, the limit is {max}", value.len()),
+        ));
+    }
+    Ok(())
+}
+
+fn check_batch(field: &str, n: usize, max: usize) -> Result<()> {
+    if n > max {
+        return Err(CoreError::invalid(
+            field,
+            format!("has {n} entries, the limit is {max} per call"),
         ));
     }
     Ok(())
@@ -401,6 +414,12 @@ impl Engine {
             }
             if regs.gpp.len() > 16 * 1024 {
                 return Err(CoreError::invalid("regs.gpp", "is longer than 16384 bytes"));
+            }
+            if regs.gpp_sid.len() > 64 {
+                return Err(CoreError::invalid(
+                    "regs.gpp_sid",
+                    format!("has {} entries, the limit is 64", regs.gpp_sid.len()),
+                ));
             }
         }
         Ok(())
@@ -708,6 +727,7 @@ impl Engine {
         }
         check_list(&f("categories"), &ad.categories, 64, 64)?;
         check_list(&f("tags"), &ad.tags, 64, 64)?;
+        check_list(&f("sensitive_categories"), &ad.sensitive_categories, 16, 32)?;
         if ad.topics.len() > 64 {
             return Err(CoreError::invalid(f("topics"), "has more than 64 entries"));
         }
@@ -787,6 +807,7 @@ impl Engine {
     /// Validates every ad first, then stores them all: a batch with one bad
     /// ad changes nothing.
     pub fn upsert_ads(&self, ads: Vec<wire::Ad>) -> Result<usize> {
+        check_batch("ads", ads.len(), self.config.limits.max_batch)?;
         // Logged as sent (replay validates and embeds them again, the same way).
         let logged = if self.wal.is_some() {
             wire::UpsertAdsRequest { ads: ads.clone() }.encode_to_vec()
@@ -818,6 +839,7 @@ impl Engine {
 
     /// Deletes ads; an unknown id fails the whole call and deletes nothing.
     pub fn delete_ads(&self, ad_ids: &[String]) -> Result<usize> {
+        check_batch("ad_ids", ad_ids.len(), self.config.limits.max_batch)?;
         for (i, id) in ad_ids.iter().enumerate() {
             check_id(&format!("ad_ids[{i}]"), id, self.config.limits.max_id_bytes)?;
             if self.catalog.get(id).is_none() {
@@ -1197,6 +1219,31 @@ mod tests {
             max_ads: 3,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn oversized_batches_and_lists_are_refused_before_any_work() {
+        let e = engine();
+        let many: Vec<wire::Ad> = (0..10_001)
+            .map(|i| ad(&format!("a{i}"), "x.example", "shoes", &[]))
+            .collect();
+        let err = e.upsert_ads(many).unwrap_err();
+        assert_eq!(err.field(), Some("ads"), "{err}");
+        assert!(e.catalog.is_empty());
+        let ids: Vec<String> = (0..10_001).map(|i| format!("a{i}")).collect();
+        assert_eq!(e.delete_ads(&ids).unwrap_err().field(), Some("ad_ids"));
+        let mut r = req("u", "shoes");
+        r.regs = Some(wire::Regs {
+            gpp_sid: vec![2; 65],
+            ..Default::default()
+        });
+        assert_eq!(e.score(&r, 0.0).unwrap_err().field(), Some("regs.gpp_sid"));
+        let mut a = ad("s", "x.example", "shoes", &[]);
+        a.sensitive_categories = vec!["health".into(); 17];
+        assert_eq!(
+            e.upsert_ads(vec![a]).unwrap_err().field(),
+            Some("ads[0].sensitive_categories")
+        );
     }
 
     #[test]
