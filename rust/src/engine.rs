@@ -759,11 +759,21 @@ impl Engine {
                     "contains a non-finite value",
                 ));
             }
-            let mut v = ad.embedding.clone();
-            if normalize(&mut v) <= 1e-12 {
+            // The norm in f64: squaring a component near f32's limit would
+            // overflow to infinity and turn the vector into zeros.
+            let n = ad
+                .embedding
+                .iter()
+                .map(|&x| f64::from(x) * f64::from(x))
+                .sum::<f64>()
+                .sqrt();
+            if n <= 1e-12 {
                 return Err(CoreError::invalid(f("embedding"), "is the zero vector"));
             }
-            v
+            ad.embedding
+                .iter()
+                .map(|&x| (f64::from(x) / n) as f32)
+                .collect()
         } else {
             self.embedder.embed_ad(&ad.title, &ad.text, &topic_idx).ok_or_else(|| {
                 CoreError::invalid(f("text"), "title, text and topics carry nothing to match on; give text, topics or an embedding")
@@ -1219,6 +1229,22 @@ mod tests {
             max_ads: 3,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn huge_embedding_components_are_normalised_not_zeroed() {
+        let e = engine();
+        let mut a = ad("big", "x.example", "", &[]);
+        a.embedding = vec![0.0; 64];
+        a.embedding[0] = 1e20;
+        a.embedding[1] = -1e20;
+        e.upsert_ads(vec![a]).unwrap();
+        let v = e.get_ad("big").unwrap().embedding;
+        assert!(
+            (v[0] - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6,
+            "{v:?}"
+        );
+        assert!((v[1] + std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
     }
 
     #[test]
