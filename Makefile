@@ -160,7 +160,7 @@ clean: ## remove the virtual environment and local build outputs
 # cargo-fuzz needs a nightly toolchain; it builds in its own target directory
 # (FAISS included: about 10 minutes once). New inputs go to a corpus outside the
 # clone; crashes to rust/fuzz/artifacts/<target>/, which the proptest suite replays.
-FUZZ_TARGETS := tc_string gpp text_pipeline score_request
+FUZZ_TARGETS := tc_string gpp text_pipeline score_request upsert_request
 FUZZ_SECONDS ?= 300
 FUZZ_CASES ?= 20000
 FUZZ_TARGET_DIR := $(CACHE_DIR)/fuzz-target
