@@ -334,7 +334,7 @@ impl Engine {
                     .catalog
                     .records()
                     .iter()
-                    .map(|r| stored_ad(r))
+                    .map(|r| wire_ad(r, false))
                     .collect();
                 let bytes = wire::UpsertAdsRequest { ads }.encode_to_vec();
                 write_snapshot(&catalog_file, CATALOG_MAGIC, SNAPSHOT_VERSION, &bytes)?;
@@ -874,9 +874,10 @@ impl Engine {
     }
 }
 
-/// An ad as kept in a catalog snapshot: what the caller sent (its embedding
-/// only if the caller gave one; the text's is recomputed on load).
-fn stored_ad(r: &AdRecord) -> wire::Ad {
+/// A stored ad on the wire. With `with_embedding` false, an embedding the
+/// engine computed from the text is left out (a catalog snapshot keeps what
+/// the caller sent; the text's embedding is recomputed on load).
+fn wire_ad(r: &AdRecord, with_embedding: bool) -> wire::Ad {
     wire::Ad {
         ad_id: r.ad_id.clone(),
         advertiser: r.advertiser.clone(),
@@ -885,7 +886,7 @@ fn stored_ad(r: &AdRecord) -> wire::Ad {
         categories: r.categories.clone(),
         topics: r.topics.clone(),
         bid_cpm: r.bid_cpm,
-        embedding: if r.caller_embedding {
+        embedding: if with_embedding || r.caller_embedding {
             r.embedding.to_vec()
         } else {
             Vec::new()
@@ -901,18 +902,7 @@ impl Engine {
         let r = self.catalog.get(ad_id).ok_or_else(|| {
             CoreError::not_found("ad_id", format!("no ad {ad_id:?} in the catalog"))
         })?;
-        Ok(wire::Ad {
-            ad_id: r.ad_id.clone(),
-            advertiser: r.advertiser.clone(),
-            title: r.title.clone(),
-            text: r.text.clone(),
-            categories: r.categories.clone(),
-            topics: r.topics.clone(),
-            bid_cpm: r.bid_cpm,
-            embedding: r.embedding.to_vec(),
-            tags: r.tags.clone(),
-            sensitive_categories: r.sensitive.names().iter().map(|n| n.to_string()).collect(),
-        })
+        Ok(wire_ad(&r, true))
     }
 
     // ---- users ----------------------------------------------------------------
