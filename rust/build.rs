@@ -7,5 +7,9 @@ fn main() -> std::io::Result<()> {
     const PROTO: &str = "../proto/chatads/v1/chatads.proto";
     println!("cargo:rerun-if-changed={PROTO}");
     println!("cargo:rerun-if-changed=build.rs");
-    prost_build::Config::new().compile_protos(&[PROTO], &["../proto"])
+    // The descriptor set feeds server reflection (grpcurl, Postman need no .proto).
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    prost_build::Config::new()
+        .file_descriptor_set_path(out.join("chatads_v1_descriptor.bin"))
+        .compile_protos(&[PROTO], &["../proto"])
 }

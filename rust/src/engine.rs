@@ -77,6 +77,9 @@ pub struct EngineConfig {
 
 /// The request id that panics when `fault_injection` is on.
 pub const PANIC_REQUEST_ID: &str = "chatads-fault-injection:panic";
+/// With `fault_injection` on, a request id `chatads-fault-injection:sleep-ms=N`
+/// makes `Engine::score` take N ms longer (tests of budgets and queueing).
+pub const SLEEP_REQUEST_PREFIX: &str = "chatads-fault-injection:sleep-ms=";
 
 /// Ads on a turn that touches a GDPR Art. 9 category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +128,8 @@ pub struct Engine {
     last_snapshot_ms: AtomicU64,
     /// What recovery found at start-up (damaged files, fallbacks), for the log.
     pub recovery: Vec<String>,
+    /// Turns that reached scoring since start (after validation).
+    pub turns_scored: AtomicU64,
 }
 
 /// Files in the data directory.
@@ -229,6 +234,7 @@ impl Engine {
             wal: None,
             catalog_writes: Mutex::new(()),
             last_snapshot_ms: AtomicU64::new(0),
+            turns_scored: AtomicU64::new(0),
             recovery: Vec::new(),
             profiles: ProfileStore::new(config.d, config.profile.clone()),
             catalog: Catalog::new(config.d, config.catalog.clone()),
@@ -485,9 +491,16 @@ impl Engine {
     pub fn score(&self, req: &wire::ScoreRequest, now: f64) -> Result<wire::ScoreResponse> {
         let started = Instant::now();
         self.validate_score(req)?;
-        if self.config.fault_injection && req.request_id == PANIC_REQUEST_ID {
-            panic!("fault injection: a panic inside Engine::score");
+        if self.config.fault_injection {
+            if req.request_id == PANIC_REQUEST_ID {
+                panic!("fault injection: a panic inside Engine::score");
+            }
+            if let Some(ms) = req.request_id.strip_prefix(SLEEP_REQUEST_PREFIX) {
+                let ms = ms.parse::<u64>().unwrap_or(0).min(60_000);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
         }
+        self.turns_scored.fetch_add(1, Ordering::Relaxed);
         let user = self.keys.user(&req.user_id);
         let session = self.keys.session(&req.user_id, &req.session_id);
         let rc = &self.config.rank;

@@ -12,6 +12,7 @@ pub mod privacy;
 pub mod profile;
 pub mod py;
 pub mod rank;
+pub mod server;
 pub mod text;
 pub mod wire;
 

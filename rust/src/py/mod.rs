@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
-use prost::Message;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyLookupError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -19,9 +18,13 @@ use crate::error::CoreError;
 use crate::privacy::consent::ConsentConfig;
 use crate::profile::ProfileConfig;
 use crate::rank::{PctrCurve, RankConfig};
+use crate::server::call::Method;
+use crate::server::ops;
 use crate::text::hashing::{hash_documents_parallel, HashingConfig, Norm};
 use crate::text::weights::TermWeights;
 use crate::wire;
+
+mod server;
 
 create_exception!(
     chatads._core,
@@ -63,7 +66,10 @@ impl From<CoreError> for PyErr {
 }
 
 /// Runs `f` without the GIL; a panic becomes `EngineError` for this call only.
-fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, CoreError> + Send) -> PyResult<T> {
+pub(crate) fn run<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, CoreError> + Send,
+) -> PyResult<T> {
     let out = py.detach(|| {
         catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
             let msg = panic
@@ -77,7 +83,7 @@ fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, CoreError> + Send)
     out.map_err(PyErr::from)
 }
 
-fn now_or(now: Option<f64>) -> f64 {
+pub(crate) fn now_or(now: Option<f64>) -> f64 {
     now.unwrap_or_else(|| {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -85,23 +91,17 @@ fn now_or(now: Option<f64>) -> f64 {
     })
 }
 
-fn decode<M: Message + Default>(what: &str, bytes: &[u8]) -> Result<M, CoreError> {
-    M::decode(bytes)
-        .map_err(|e| CoreError::invalid(what, format!("not a valid {what} message: {e}")))
-}
-
-/// A protobuf call: decode the request, run `f` on it without the GIL, encode the reply.
-fn pb_call<'py, Req, Resp>(
+/// A protobuf call: request bytes in, reply bytes out, through the same
+/// operations the gRPC transports run (`server::ops`), without the GIL.
+fn pb_call<'py>(
     py: Python<'py>,
-    what: &'static str,
+    engine: &Arc<Engine>,
+    method: Method,
     request: &[u8],
-    f: impl FnOnce(Req) -> Result<Resp, CoreError> + Send,
-) -> PyResult<Bound<'py, PyBytes>>
-where
-    Req: Message + Default,
-    Resp: Message,
-{
-    let out = run(py, move || Ok(f(decode(what, request)?)?.encode_to_vec()))?;
+    now: Option<f64>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let engine = engine.clone();
+    let out = run(py, move || ops::call(&engine, method, request, now_or(now)))?;
     Ok(PyBytes::new(py, &out))
 }
 
@@ -384,7 +384,7 @@ fn ad_to_dict<'py>(
 /// The engine, shared by every thread of the process.
 #[pyclass(module = "chatads._core", name = "Engine", frozen)]
 pub struct PyEngine {
-    inner: Arc<Engine>,
+    pub(crate) inner: Arc<Engine>,
 }
 
 /// Snapshots every `interval` seconds while the engine lives (the thread
@@ -606,13 +606,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "ScoreRequest",
-            request,
-            move |req: wire::ScoreRequest| engine.score(&req, now_or(now)),
-        )
+        pb_call(py, &self.inner, Method::Score, request, now)
     }
 
     /// `ChatTurn` bytes in, `ScoreResponse` bytes out (one turn of a Chat stream).
@@ -623,13 +617,7 @@ impl PyEngine {
         turn: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(py, "ChatTurn", turn, move |t: wire::ChatTurn| {
-            let req = t
-                .request
-                .ok_or_else(|| CoreError::invalid("request", "is required"))?;
-            engine.score(&req, now_or(now))
-        })
+        pb_call(py, &self.inner, Method::Chat, turn, now)
     }
 
     /// Adds a turn to the profile and session without scoring.
@@ -663,19 +651,7 @@ impl PyEngine {
     }
 
     fn upsert_ads_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "UpsertAdsRequest",
-            request,
-            move |req: wire::UpsertAdsRequest| {
-                let n = engine.upsert_ads(req.ads)?;
-                Ok(wire::UpsertAdsResponse {
-                    upserted: n as u32,
-                    catalog_size: engine.catalog.len() as u64,
-                })
-            },
-        )
+        pb_call(py, &self.inner, Method::UpsertAds, request, None)
     }
 
     /// Deletes ads by id; an unknown id raises `NotFoundError` and deletes nothing.
@@ -685,19 +661,7 @@ impl PyEngine {
     }
 
     fn delete_ads_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "DeleteAdsRequest",
-            request,
-            move |req: wire::DeleteAdsRequest| {
-                let n = engine.delete_ads(&req.ad_ids)?;
-                Ok(wire::DeleteAdsResponse {
-                    deleted: n as u32,
-                    catalog_size: engine.catalog.len() as u64,
-                })
-            },
-        )
+        pb_call(py, &self.inner, Method::DeleteAds, request, None)
     }
 
     fn get_ad<'py>(&self, py: Python<'py>, ad_id: String) -> PyResult<Bound<'py, PyDict>> {
@@ -713,13 +677,7 @@ impl PyEngine {
     }
 
     fn get_ad_pb<'py>(&self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "GetAdRequest",
-            request,
-            move |req: wire::GetAdRequest| engine.get_ad(&req.ad_id),
-        )
+        pb_call(py, &self.inner, Method::GetAd, request, None)
     }
 
     /// Embeds texts into an `(n, d)` float32 array (rows of zeros for texts with nothing to embed).
@@ -816,13 +774,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "GetProfileRequest",
-            request,
-            move |req: wire::GetProfileRequest| engine.profile_report(&req.user_id, now_or(now)),
-        )
+        pb_call(py, &self.inner, Method::GetProfile, request, now)
     }
 
     #[pyo3(signature = (request, *, now = None))]
@@ -832,16 +784,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "ForgetUserRequest",
-            request,
-            move |req: wire::ForgetUserRequest| {
-                let had_data = engine.forget_user(&req.user_id, now_or(now))?;
-                Ok(wire::ForgetUserResponse { had_data })
-            },
-        )
+        pb_call(py, &self.inner, Method::ForgetUser, request, now)
     }
 
     #[pyo3(signature = (request, *, now = None))]
@@ -851,16 +794,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "SetOptOutRequest",
-            request,
-            move |req: wire::SetOptOutRequest| {
-                let opted_out = engine.set_opt_out(&req.user_id, req.opted_out, now_or(now))?;
-                Ok(wire::SetOptOutResponse { opted_out })
-            },
-        )
+        pb_call(py, &self.inner, Method::SetOptOut, request, now)
     }
 
     #[pyo3(signature = (request, *, now = None))]
@@ -870,15 +804,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let engine = self.inner.clone();
-        pb_call(
-            py,
-            "ExplainAdRequest",
-            request,
-            move |req: wire::ExplainAdRequest| {
-                engine.explain_ad(&req.user_id, &req.ad_id, now_or(now))
-            },
-        )
+        pb_call(py, &self.inner, Method::ExplainAd, request, now)
     }
 
     /// What is held about a user, or None.
@@ -924,6 +850,12 @@ impl PyEngine {
         d.set_item("profiles", self.inner.profiles.n_profiles())?;
         d.set_item("sessions", self.inner.profiles.n_sessions())?;
         d.set_item("snapshot_age_s", self.inner.snapshot_age_s(now_or(None)))?;
+        d.set_item(
+            "turns_scored",
+            self.inner
+                .turns_scored
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )?;
         Ok(d)
     }
 
@@ -962,6 +894,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScoreResult>()?;
     m.add_class::<PyScoredAd>()?;
     m.add_class::<PySensitiveGuard>()?;
+    m.add_class::<server::PyApiKeys>()?;
+    m.add_class::<server::PyAdmittedCall>()?;
+    m.add_class::<server::PyServerRules>()?;
+    m.add_class::<server::PyNativeServer>()?;
+    m.add_function(wrap_pyfunction!(server::configure_logging, m)?)?;
     m.add(
         "SENSITIVE_CATEGORIES",
         crate::privacy::sensitive::CATEGORIES.to_vec(),

@@ -5,3 +5,7 @@
 #![allow(clippy::all, missing_docs)]
 
 include!(concat!(env!("OUT_DIR"), "/chatads.v1.rs"));
+
+/// The encoded `FileDescriptorSet` of `chatads.v1`, for server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/chatads_v1_descriptor.bin"));

@@ -1,0 +1,337 @@
+//! What every `chatads.v1` call passes, whichever transport carries it: the
+//! API key and role, draining, the concurrency limits, the time budget
+//! (deadline and `tmax_ms`, counted from arrival), the engine call with its
+//! panics caught, the mapping of errors to status codes, metrics and the
+//! call's log record. The native (tonic) transport and the grpcio transport
+//! both call this, so a rule exists once.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use parking_lot::{Condvar, Mutex};
+use prost::Message;
+use tonic::Code;
+
+use super::auth::ApiKeys;
+use super::call::{Method, Status};
+use super::log::{self, Level};
+use super::metrics::Metrics;
+use super::ops;
+use crate::engine::Engine;
+use crate::error::CoreError;
+use crate::wire;
+
+/// The reason a no-bid gives when `tmax_ms` cannot be (or was not) met.
+pub const TMAX_EXCEEDED: &str = "tmax_exceeded";
+
+#[derive(Clone, Debug)]
+pub struct RulesConfig {
+    /// A Score or Chat turn with less than this left of its deadline or
+    /// `tmax_ms` is answered at once, without scoring.
+    pub min_budget: Duration,
+    /// Unary calls served at once; beyond it RESOURCE_EXHAUSTED (0 = the
+    /// transport enforces its own limit, as grpcio does).
+    pub max_in_flight: usize,
+    /// Chat streams open at once; beyond it RESOURCE_EXHAUSTED (0 = no limit).
+    pub max_open_streams: usize,
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        Self {
+            min_budget: Duration::from_millis(1),
+            max_in_flight: 0,
+            max_open_streams: 0,
+        }
+    }
+}
+
+pub struct Rules {
+    pub engine: Arc<Engine>,
+    pub keys: ApiKeys,
+    pub metrics: Metrics,
+    pub config: RulesConfig,
+    draining: AtomicBool,
+    idle_lock: Mutex<()>,
+    idle: Condvar,
+    echo: Vec<u8>,
+}
+
+/// An admitted call: counted as in flight (or as an open stream) until dropped.
+pub struct Admitted {
+    rules: Arc<Rules>,
+    stream: bool,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let counter = if self.stream {
+            &self.rules.metrics.open_streams
+        } else {
+            &self.rules.metrics.in_flight
+        };
+        if counter.fetch_sub(1, Ordering::AcqRel) == 1 && self.rules.busy() == 0 {
+            let _held = self.rules.idle_lock.lock();
+            self.rules.idle.notify_all();
+        }
+    }
+}
+
+fn wall_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Runs `f`, turning a panic into an internal error for this call only.
+pub fn catch_panic<T>(f: impl FnOnce() -> Result<T, CoreError>) -> Result<T, CoreError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        Err(CoreError::Internal(format!(
+            "panic: {}",
+            panic_message(&*p)
+        )))
+    })
+}
+
+impl Rules {
+    pub fn new(engine: Arc<Engine>, keys: ApiKeys, config: RulesConfig) -> Self {
+        Self {
+            engine,
+            keys,
+            metrics: Metrics::new(),
+            config,
+            draining: AtomicBool::new(false),
+            idle_lock: Mutex::new(()),
+            idle: Condvar::new(),
+            echo: ops::echo_reply(),
+        }
+    }
+
+    /// Admits a call (API key and role, draining, limits) or refuses it with the
+    /// status to send; a refusal is counted and logged like any other call.
+    pub fn admit(
+        self: &Arc<Self>,
+        method: Method,
+        authorization: Option<&[u8]>,
+    ) -> Result<Admitted, Status> {
+        let stream = method == Method::Chat;
+        let outcome = self
+            .keys
+            .check(method.service(), authorization)
+            .and_then(|()| {
+                if self.draining.load(Ordering::Acquire) {
+                    return Err(Status::unavailable("server is shutting down"));
+                }
+                let (counter, limit, what) = if stream {
+                    (
+                        &self.metrics.open_streams,
+                        self.config.max_open_streams,
+                        "open Chat streams",
+                    )
+                } else {
+                    (
+                        &self.metrics.in_flight,
+                        self.config.max_in_flight,
+                        "calls in flight",
+                    )
+                };
+                let before = counter.fetch_add(1, Ordering::AcqRel);
+                let admitted = Admitted {
+                    rules: self.clone(),
+                    stream,
+                };
+                if limit > 0 && before >= limit as i64 {
+                    drop(admitted);
+                    return Err(Status::resource_exhausted(format!(
+                        "{what}: the limit of {limit} is reached, try again later"
+                    )));
+                }
+                Ok(admitted)
+            });
+        if let Err(s) = &outcome {
+            self.finish(method, s.code, None, "");
+        }
+        outcome
+    }
+
+    /// Counts and logs a finished call (for Chat: the stream).
+    pub fn finish(&self, method: Method, code: Code, arrived: Option<Instant>, request_id: &str) {
+        self.metrics.count_call(method, code);
+        if log::enabled(Level::Debug) {
+            let mut fields = vec![("method", method.name()), ("code", Status::code_name(code))];
+            let ms = arrived.map(|a| format!("{:.3}", a.elapsed().as_secs_f64() * 1e3));
+            if let Some(ms) = &ms {
+                fields.push(("duration_ms", ms));
+            }
+            if !request_id.is_empty() {
+                fields.push(("request_id", request_id));
+            }
+            log::record(Level::Debug, "call", &fields);
+        }
+    }
+
+    fn engine_error(&self, method: Method, e: &CoreError) -> Status {
+        if let CoreError::Internal(what) = e {
+            // The error text comes from the engine (a panic message, FAISS), never
+            // from the request.
+            log::record(
+                Level::Error,
+                &format!("internal error in {}: {what}", method.name()),
+                &[("method", method.name()), ("code", "INTERNAL")],
+            );
+        }
+        Status::from_core(method, e)
+    }
+
+    /// One unary call, after `admit`: the engine's reply bytes or the status.
+    /// `arrived` is when the call reached the server; `deadline` is the
+    /// caller's, if it set one.
+    pub fn unary(
+        &self,
+        method: Method,
+        request: &[u8],
+        arrived: Instant,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, Status> {
+        let mut request_id = String::new();
+        let out = match method {
+            Method::Score => match ops::decode::<wire::ScoreRequest>("ScoreRequest", request) {
+                Ok(req) => {
+                    request_id.clone_from(&req.request_id);
+                    self.score(method, &req, arrived, deadline)
+                }
+                Err(e) => Err(self.engine_error(method, &e)),
+            },
+            Method::Echo => Ok(self.echo.clone()),
+            Method::Chat => Err(Status::new(
+                Code::Unimplemented,
+                "Chat is a stream: call it as one",
+            )),
+            _ => {
+                if deadline.is_some_and(|d| d <= Instant::now()) {
+                    Err(Status::deadline_exceeded(
+                        "deadline expired before processing",
+                    ))
+                } else {
+                    let engine = &self.engine;
+                    catch_panic(|| ops::call(engine, method, request, wall_now()))
+                        .map_err(|e| self.engine_error(method, &e))
+                }
+            }
+        };
+        self.metrics
+            .observe_latency(method, arrived.elapsed().as_secs_f64());
+        let code = out.as_ref().map_or_else(|s| s.code, |_| Code::Ok);
+        self.finish(method, code, Some(arrived), &request_id);
+        out
+    }
+
+    /// One turn of a Chat stream: the reply bytes, or the status that ends the
+    /// stream. `arrived` is when this turn reached the server.
+    pub fn chat_turn(
+        &self,
+        turn: &[u8],
+        arrived: Instant,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, Status> {
+        let out = match ops::chat_turn_request(turn) {
+            Ok(req) => self.score(Method::Chat, &req, arrived, deadline),
+            Err(e) => Err(self.engine_error(Method::Chat, &e)),
+        };
+        self.metrics
+            .observe_latency(Method::Chat, arrived.elapsed().as_secs_f64());
+        out
+    }
+
+    /// Scoring within the time budget: the smaller of what is left of the
+    /// deadline and of `tmax_ms`. A call that cannot be met is answered at once
+    /// (DEADLINE_EXCEEDED, or a no-bid for tmax); a reply that comes too late is
+    /// not sent.
+    fn score(
+        &self,
+        method: Method,
+        req: &wire::ScoreRequest,
+        arrived: Instant,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, Status> {
+        let min = self.config.min_budget;
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            if left < min {
+                return Err(Status::deadline_exceeded(format!(
+                    "{:.2} ms left of the deadline: too little to score",
+                    left.as_secs_f64() * 1e3
+                )));
+            }
+        }
+        let tmax = (req.tmax_ms > 0).then(|| Duration::from_millis(u64::from(req.tmax_ms)));
+        if let Some(t) = tmax {
+            if t.saturating_sub(arrived.elapsed()) < min {
+                return Ok(self.no_bid(&req.request_id, arrived));
+            }
+        }
+        let engine = &self.engine;
+        let reply = catch_panic(|| engine.score(req, wall_now()))
+            .map_err(|e| self.engine_error(method, &e))?;
+        if tmax.is_some_and(|t| arrived.elapsed() > t) {
+            return Ok(self.no_bid(&req.request_id, arrived));
+        }
+        if deadline.is_some_and(|d| d <= Instant::now()) {
+            return Err(Status::deadline_exceeded(
+                "the deadline passed while scoring",
+            ));
+        }
+        self.metrics.observe_score(&reply);
+        Ok(reply.encode_to_vec())
+    }
+
+    fn no_bid(&self, request_id: &str, arrived: Instant) -> Vec<u8> {
+        let reply = wire::ScoreResponse {
+            request_id: request_id.to_string(),
+            personalization: wire::Personalization::None as i32,
+            reasons: vec![TMAX_EXCEEDED.to_string()],
+            took_us: u32::try_from(arrived.elapsed().as_micros()).unwrap_or(u32::MAX),
+            ..Default::default()
+        };
+        self.metrics.observe_score(&reply);
+        reply.encode_to_vec()
+    }
+
+    /// From now on, new calls are refused with UNAVAILABLE.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Acquire)
+    }
+
+    /// Calls in flight plus open Chat streams.
+    pub fn busy(&self) -> usize {
+        let n = self.metrics.in_flight.load(Ordering::Acquire)
+            + self.metrics.open_streams.load(Ordering::Acquire);
+        usize::try_from(n).unwrap_or(0)
+    }
+
+    /// Waits until nothing is in flight (true) or `timeout` passes (false).
+    pub fn wait_idle(&self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        let mut held = self.idle_lock.lock();
+        while self.busy() > 0 {
+            if self.idle.wait_until(&mut held, end).timed_out() {
+                return self.busy() == 0;
+            }
+        }
+        true
+    }
+}
