@@ -1,8 +1,9 @@
-"""Shared fixtures: a real engine with the demo catalog, and a real grpcio
-server on a loopback port."""
+"""Shared fixtures: a real engine with the demo catalog, and a real server on a
+loopback port, once per transport (native and grpcio)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import grpc
@@ -32,6 +33,24 @@ def make_settings(**overrides: object) -> Settings:
     return Settings(**base)  # type: ignore[arg-type]
 
 
+#: Every server test runs against both transports.
+TRANSPORTS = ("native", "grpcio")
+
+
+@pytest.fixture(scope="module", params=TRANSPORTS)
+def transport(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The transport of this module's servers: set as CHATADS_TRANSPORT, so that
+    settings made in the tests and server processes they start use it too."""
+    name: str = request.param
+    old = os.environ.get("CHATADS_TRANSPORT")
+    os.environ["CHATADS_TRANSPORT"] = name
+    yield name
+    if old is None:
+        os.environ.pop("CHATADS_TRANSPORT", None)
+    else:
+        os.environ["CHATADS_TRANSPORT"] = old
+
+
 @pytest.fixture(scope="session")
 def demo_engine() -> Engine:
     """One engine with the demo catalog, shared (read-mostly) by tests."""
@@ -47,7 +66,7 @@ def engine() -> Engine:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ChatadsServer]:
+def server(transport: str) -> Iterator[ChatadsServer]:
     """A real server on 127.0.0.1 with its own engine and the demo catalog."""
     settings = make_settings()
     eng = Engine(settings)

@@ -41,83 +41,66 @@ def _request(request_id: str = "r1", **fields: Any) -> pb.ScoreRequest:
     return pb.ScoreRequest(request_id=request_id, **{**base, **fields})
 
 
-class SlowCore:
-    """The real engine, with Score slowed down and counted."""
+#: With fault_injection on, a Score with this request id takes 200 ms longer.
+SLOW = "chatads-fault-injection:sleep-ms=200"
 
-    def __init__(self, core: Any, delay_s: float) -> None:
-        self._core = core
-        self.delay_s = delay_s
-        self.scored = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._core, name)
-
-    def score_pb(self, request: bytes) -> bytes:
-        self.scored += 1
-        time.sleep(self.delay_s)
-        reply: bytes = self._core.score_pb(request)
-        return reply
+pytestmark = pytest.mark.usefixtures("transport")
 
 
-class SlowEngine:
-    def __init__(self, engine: Engine, delay_s: float) -> None:
-        self.settings = engine.settings
-        self.core = SlowCore(engine.core, delay_s)
-        self._engine = engine
+class SlowServer:
+    """A real server with one engine worker; Scores marked SLOW take 200 ms."""
 
-    def __len__(self) -> int:
-        return len(self._engine)
+    def __init__(self, **settings: Any) -> None:
+        conf = make_settings(workers=1, fault_injection=True, demo_catalog_size=300, **settings)
+        self.engine = Engine(conf)
+        self.engine.load_demo_catalog()
+        self.server = ChatadsServer(conf, self.engine).start()
 
-    def stats(self) -> dict[str, Any]:
-        return self._engine.stats()
+    @property
+    def scored(self) -> int:
+        """Turns that reached the engine's scoring."""
+        return int(self.engine.stats()["turns_scored"])
 
 
 @pytest.fixture()
-def slow_server(demo_engine: Engine) -> Iterator[tuple[ChatadsServer, SlowCore]]:
-    engine = SlowEngine(demo_engine, 0.2)
-    server = ChatadsServer(make_settings(workers=1), engine).start()  # type: ignore[arg-type]
-    yield server, engine.core
-    server.stop(grace=None)
+def slow_server() -> Iterator[SlowServer]:
+    slow = SlowServer()
+    yield slow
+    slow.server.stop(grace=None)
 
 
-def test_tmax_that_cannot_be_met_is_a_prompt_no_bid(
-    slow_server: tuple[ChatadsServer, SlowCore],
-) -> None:
-    server, core = slow_server
-    with grpc.insecure_channel(server.address) as ch:
+def test_tmax_that_cannot_be_met_is_a_prompt_no_bid(slow_server: SlowServer) -> None:
+    with grpc.insecure_channel(slow_server.server.address) as ch:
         scoring = chatads_pb2_grpc.AdScoringStub(ch)
         # Within tmax: a normal answer.
-        reply = scoring.Score(_request("in-time", tmax_ms=5000), timeout=10)
+        reply = scoring.Score(_request(SLOW, tmax_ms=5000), timeout=10)
         assert reply.ads and TMAX_EXCEEDED not in reply.reasons
         # Scoring takes 200 ms, tmax is 50 ms: the late ads are not sent.
-        reply = scoring.Score(_request("late", tmax_ms=50), timeout=10)
-        assert reply.request_id == "late"
+        reply = scoring.Score(_request(SLOW, tmax_ms=50), timeout=10)
+        assert reply.request_id == SLOW
         assert not reply.ads
         assert reply.personalization == pb.NONE
         assert list(reply.reasons) == [TMAX_EXCEEDED]
         # Queued behind a slow call (one worker), a 50 ms tmax is spent before a worker
         # picks the call up: it is answered at once, without scoring.
-        first = scoring.Score.future(_request("first"), timeout=10)
+        first = scoring.Score.future(_request(SLOW), timeout=10)
         time.sleep(0.02)
-        scored = core.scored
+        scored = slow_server.scored
         started = time.perf_counter()
         reply = scoring.Score(_request("queued", tmax_ms=50), timeout=10)
         waited = time.perf_counter() - started
         assert list(reply.reasons) == [TMAX_EXCEEDED] and not reply.ads
-        assert core.scored == scored, "the queued call was not scored"
+        assert slow_server.scored == scored + 1, "the queued call was not scored"
         assert waited < 0.2 + 0.15, waited  # the rest of the slow call, not another 200 ms
         first.result()
 
 
-def test_deadline_spent_in_the_queue_is_not_scored(
-    slow_server: tuple[ChatadsServer, SlowCore],
-) -> None:
-    server, core = slow_server
-    with grpc.insecure_channel(server.address) as ch:
+def test_deadline_spent_in_the_queue_is_not_scored(slow_server: SlowServer) -> None:
+    with grpc.insecure_channel(slow_server.server.address) as ch:
         scoring = chatads_pb2_grpc.AdScoringStub(ch)
-        first = scoring.Score.future(_request("first"), timeout=10)
+        first = scoring.Score.future(_request(SLOW), timeout=10)
         time.sleep(0.02)
-        scored = core.scored
+        scored = slow_server.scored
         started = time.perf_counter()
         with pytest.raises(grpc.RpcError) as info:
             scoring.Score(_request("queued"), timeout=0.1)
@@ -125,9 +108,10 @@ def test_deadline_spent_in_the_queue_is_not_scored(
         assert time.perf_counter() - started < 0.15
         first.result()
         time.sleep(0.05)
-        assert core.scored == scored, "a call past its deadline reached the engine"
-        # The server decides by itself when too little is left (min_budget_ms).
-    tight = ChatadsServer(make_settings(min_budget_ms=500.0), server.engine).start()
+        # Only the slow call itself was scored.
+        assert slow_server.scored == scored + 1, "a call past its deadline reached the engine"
+    # The server decides by itself when too little is left (min_budget_ms).
+    tight = ChatadsServer(make_settings(min_budget_ms=500.0), slow_server.engine).start()
     try:
         with grpc.insecure_channel(tight.address) as ch:
             scoring = chatads_pb2_grpc.AdScoringStub(ch)
@@ -142,16 +126,17 @@ def test_deadline_spent_in_the_queue_is_not_scored(
         tight.stop(grace=None)
 
 
-def test_chat_turns_have_their_own_tmax(slow_server: tuple[ChatadsServer, SlowCore]) -> None:
-    server, _ = slow_server
-    with grpc.insecure_channel(server.address) as ch:
+def test_chat_turns_have_their_own_tmax(slow_server: SlowServer) -> None:
+    with grpc.insecure_channel(slow_server.server.address) as ch:
         scoring = chatads_pb2_grpc.AdScoringStub(ch)
-        turns = [pb.ChatTurn(request=_request(f"t{i}", tmax_ms=t)) for i, t in enumerate([0, 1])]
+        times = [(0, "t0"), (1, "t1"), (50, SLOW)]
+        turns = [pb.ChatTurn(request=_request(rid, tmax_ms=t)) for t, rid in times]
         replies = list(scoring.Chat(iter(turns), timeout=10))
-        # Chat turns are not slowed (chat_turn_pb); a 1 ms tmax is below min_budget_ms.
-        assert [r.request_id for r in replies] == ["t0", "t1"]
+        # A 1 ms tmax is below min_budget_ms; the slow turn overruns its 50 ms.
+        assert [r.request_id for r in replies] == ["t0", "t1", SLOW]
         assert TMAX_EXCEEDED not in replies[0].reasons
         assert list(replies[1].reasons) == [TMAX_EXCEEDED]
+        assert list(replies[2].reasons) == [TMAX_EXCEEDED] and not replies[2].ads
 
 
 def test_rust_panic_is_internal_for_that_call_only() -> None:

@@ -3,8 +3,8 @@
 A caller sends `authorization: Bearer <key>` in the call's metadata. Keys come
 from `CHATADS_API_KEYS` ("exchange:KEY,admin:KEY") and/or the file named by
 `CHATADS_API_KEYS_FILE` (one `role key` per line, `#` comments). Only SHA-256
-digests of the keys are kept, a presented key is compared with every digest
-in constant time (`hmac.compare_digest`), and no key is ever logged.
+digests of the keys are kept (in Rust, `rust/src/server/auth.rs`), a presented
+key is compared with every digest in constant time, and no key is ever logged.
 
     exchange  AdScoring (Score, Chat), Diagnostics.Echo
     admin     everything exchange may call, plus Catalog and Privacy
@@ -12,25 +12,16 @@ in constant time (`hmac.compare_digest`), and no key is ever logged.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
+
+from chatads import _core
 
 log = logging.getLogger("chatads.auth")
 
 ROLES = ("exchange", "admin")
-MIN_KEY_CHARS = 16
-
-#: Which roles may call each service (health and reflection are not listed: open).
-SERVICE_ROLES: dict[str, frozenset[str]] = {
-    "chatads.v1.AdScoring": frozenset({"exchange", "admin"}),
-    "chatads.v1.Diagnostics": frozenset({"exchange", "admin"}),
-    "chatads.v1.Catalog": frozenset({"admin"}),
-    "chatads.v1.Privacy": frozenset({"admin"}),
-}
 
 
 class ApiKeyError(ValueError):
@@ -38,24 +29,16 @@ class ApiKeyError(ValueError):
     contains a key."""
 
 
-def _digest(key: str) -> bytes:
-    return hashlib.sha256(key.encode()).digest()
-
-
 class ApiKeys:
-    """Digests of the configured keys and the role of each."""
+    """The configured keys, held by the engine core as SHA-256 digests with their roles
+    (`chatads._core.ApiKeys`): the one implementation both transports check calls with.
+    Python only reads the sources (environment variable, file)."""
 
     def __init__(self, entries: Iterable[tuple[str, str]] = ()) -> None:
-        self._entries: list[tuple[bytes, str]] = []
-        for n, (role, key) in enumerate(entries, start=1):
-            if role not in ROLES:
-                raise ApiKeyError(f"api key #{n}: unknown role {role!r} (expected one of {ROLES})")
-            if len(key) < MIN_KEY_CHARS or any(c.isspace() for c in key):
-                raise ApiKeyError(
-                    f"api key #{n} ({role}): must be at least {MIN_KEY_CHARS} characters, "
-                    "without spaces"
-                )
-            self._entries.append((_digest(key), role))
+        try:
+            self.core = _core.ApiKeys(list(entries))
+        except _core.InvalidArgumentError as exc:
+            raise ApiKeyError(str(exc)) from None
 
     @classmethod
     def parse_env(cls, value: str) -> list[tuple[str, str]]:
@@ -94,36 +77,15 @@ class ApiKeys:
         return cls(entries)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.core)
 
     def roles(self) -> dict[str, int]:
         """How many keys each role has (for the start-up log line)."""
-        counts = dict.fromkeys(ROLES, 0)
-        for _, role in self._entries:
-            counts[role] += 1
-        return counts
+        return dict(self.core.roles())
 
     def role_of(self, key: str) -> str | None:
-        """The role of `key`, or None. Every digest is compared, so the time taken does
-        not depend on which key matched."""
-        digest = _digest(key)
-        role = None
-        for known, known_role in self._entries:
-            if hmac.compare_digest(known, digest):
-                role = known_role
-        return role
-
-
-def bearer_token(metadata: Sequence[tuple[str, str | bytes]] | None) -> str | None:
-    """The key from an `authorization: Bearer <key>` metadata entry."""
-    for name, value in metadata or ():
-        if name == "authorization":
-            text = value.decode("latin-1") if isinstance(value, bytes) else value
-            scheme, _, token = text.strip().partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                return token.strip()
-            return None
-    return None
+        """The role of `key`, or None (every digest is compared, in constant time)."""
+        return self.core.role_of(key)
 
 
 def is_loopback(host: str) -> bool:

@@ -23,7 +23,34 @@ class Settings(BaseSettings):
     # Server
     host: str = "127.0.0.1"
     port: int = Field(50051, ge=0, le=65535)
-    workers: int = Field(8, ge=1, le=256, description="gRPC worker threads")
+    transport: Literal["native", "grpcio"] = Field(
+        "native",
+        description="native: gRPC served from Rust (tonic on tokio), no Python per call; "
+        "grpcio: the thin Python server (a thread per call or open Chat stream)",
+    )
+    workers: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="engine worker threads; 0 = auto (native: one per core, grpcio: 8)",
+    )
+    io_threads: int = Field(
+        1, ge=1, le=64, description="native transport: threads for sockets, HTTP/2 and TLS"
+    )
+    max_open_streams: int = Field(
+        20_000,
+        ge=1,
+        description="native transport: open Chat streams; beyond it RESOURCE_EXHAUSTED",
+    )
+    max_concurrent_streams: int = Field(
+        16_384, ge=1, description="HTTP/2 streams (calls) open at once on one connection"
+    )
+    keepalive_s: float = Field(
+        60.0, ge=0.0, description="HTTP/2 PING interval on idle connections (0 = none)"
+    )
+    keepalive_timeout_s: float = Field(
+        20.0, gt=0.0, description="close a connection whose PING is not answered in this time"
+    )
     max_receive_message_bytes: int = Field(
         16 * 1024 * 1024,
         ge=1024,
@@ -36,7 +63,8 @@ class Settings(BaseSettings):
     max_concurrent_rpcs: int = Field(
         256,
         ge=1,
-        description="calls being served or queued for a worker; beyond it RESOURCE_EXHAUSTED",
+        description="unary calls being served or queued for a worker (grpcio: also open "
+        "streams); beyond it RESOURCE_EXHAUSTED at once",
     )
     min_budget_ms: float = Field(
         1.0,
@@ -134,6 +162,15 @@ class Settings(BaseSettings):
     pctr: tuple[float, float, float, float] = Field(
         (0.001, 0.05, 10.0, 0.5), description="pCTR curve: floor, max, slope, midpoint"
     )
+
+    def worker_threads(self) -> int:
+        """The engine worker threads `workers` stands for."""
+        if self.workers:
+            return self.workers
+        if self.transport == "grpcio":
+            return 8
+        # The cores this process may run on (taskset/cgroups), not the machine's.
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
     def secret_bytes(self) -> bytes:
         """The HMAC key: configured, else kept in `data_dir/secret.key` (created 0600 on

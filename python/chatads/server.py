@@ -1,19 +1,21 @@
-"""The gRPC server: a thin grpcio shell around the Rust engine.
+"""The gRPC server: Python starts, watches and stops it; Rust serves it.
 
-Request bytes go to Rust untouched and response bytes come back untouched
-(no loop over ads or tokens in Python). Python does transport, access
-control, deadlines and the mapping of engine errors to status codes:
+Two transports carry the same `chatads.v1` services, chosen by
+`CHATADS_TRANSPORT` / `--transport`:
 
-    InvalidArgumentError -> INVALID_ARGUMENT   (message names the field)
-    NotFoundError        -> NOT_FOUND
-    anything else        -> INTERNAL           (logged without request content;
-                                                a Rust panic is one of these)
+- ``native`` (default): tonic on tokio inside the extension
+  (`rust/src/server/native.rs`). No Python runs per call or per Chat turn.
+- ``grpcio``: a thin grpcio server. Request bytes go to Rust untouched and
+  reply bytes come back untouched; Python only moves them.
 
-Every chatads.v1 call first passes the `CallGate`: API key and role
-(UNAUTHENTICATED, PERMISSION_DENIED), draining on shutdown (UNAVAILABLE),
-the in-flight count, metrics and a log record. Score and Chat turns also get
-a time budget: the smaller of the gRPC deadline and `tmax_ms`. Python reads
-`tmax_ms` and `request_id` from the request for that (about 2 µs).
+Either way every call passes the same rules, implemented once in Rust
+(`chatads._core.ServerRules`, `rust/src/server/rules.rs`): API key and role
+(UNAUTHENTICATED, PERMISSION_DENIED), draining (UNAVAILABLE), limits
+(RESOURCE_EXHAUSTED), the time budget of Score and Chat turns (the smaller
+of the gRPC deadline and `tmax_ms`, counted from arrival), the mapping of
+engine errors to status codes (INVALID_ARGUMENT and NOT_FOUND name the
+field; anything else, a Rust panic included, is INTERNAL for that call or
+stream only), metrics and the call's log record.
 
 Standard health checking (`grpc.health.v1.Health`) and server reflection are
 served without a key, so grpcurl, grpc_health_probe or Postman work with no
@@ -22,24 +24,23 @@ project files.
 
 from __future__ import annotations
 
+import http.server
 import logging
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent import futures
-from types import TracebackType
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
-from chatads._core import InvalidArgumentError, NotFoundError
-from chatads.auth import SERVICE_ROLES, ApiKeys, bearer_token, is_loopback
+from chatads._core import NativeServer, ServerRules, configure_logging
+from chatads.auth import ApiKeys, is_loopback
 from chatads.config import Settings
 from chatads.engine import Engine
-from chatads.metrics import ServerMetrics
 from chatads.v1 import chatads_pb2
 
 log = logging.getLogger("chatads.server")
@@ -50,28 +51,151 @@ CATALOG = f"{PACKAGE}.Catalog"
 PRIVACY = f"{PACKAGE}.Privacy"
 DIAGNOSTICS = f"{PACKAGE}.Diagnostics"
 SERVICES = (SCORING, CATALOG, PRIVACY, DIAGNOSTICS)
+#: Methods of each service (the rules behind them live in Rust).
+METHODS = {
+    SCORING: ("Score", "Chat"),
+    CATALOG: ("UpsertAds", "DeleteAds", "GetAd"),
+    PRIVACY: ("GetProfile", "ForgetUser", "SetOptOut", "ExplainAd"),
+    DIAGNOSTICS: ("Echo",),
+}
 
 #: The reason a no-bid gives when `tmax_ms` cannot be (or was not) met.
 TMAX_EXCEEDED = "tmax_exceeded"
 
-BytesFn = Callable[[bytes], bytes]
+_CODES = {code.value[0]: code for code in grpc.StatusCode}
 
 
-def _abort_for(context: grpc.ServicerContext, method: str, exc: BaseException) -> None:
-    """Map an engine error to a status; `context.abort` raises."""
-    if isinstance(exc, InvalidArgumentError):
-        context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-    if isinstance(exc, NotFoundError):
-        context.abort(grpc.StatusCode.NOT_FOUND, str(exc))
-    # Never log the request: it may hold chat text and user ids.
-    log.error("internal error in %s: %s", method, type(exc).__name__, exc_info=exc)
-    context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+@dataclass(frozen=True)
+class TlsFiles:
+    """PEM contents for TLS; with `client_ca`, mutual TLS."""
+
+    cert: bytes
+    key: bytes
+    client_ca: bytes | None
 
 
-def _check_deadline(context: grpc.ServicerContext) -> None:
-    remaining = context.time_remaining()
-    if remaining is not None and remaining <= 0:
-        context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline expired before processing")
+def _tls_from(settings: Settings) -> TlsFiles | None:
+    """TLS material from the settings, or None for plaintext."""
+    if settings.tls_cert is None and settings.tls_key is None:
+        if settings.tls_client_ca is not None:
+            raise ValueError("tls_client_ca: mutual TLS also needs tls_cert and tls_key")
+        return None
+    if settings.tls_cert is None or settings.tls_key is None:
+        raise ValueError("tls_cert and tls_key: set both (PEM certificate and its private key)")
+
+    def read(path: Path) -> bytes:
+        return path.expanduser().read_bytes()
+
+    ca = read(settings.tls_client_ca) if settings.tls_client_ca else None
+    return TlsFiles(read(settings.tls_cert), read(settings.tls_key), ca)
+
+
+def access_from(settings: Settings) -> tuple[ApiKeys, TlsFiles | None]:
+    """API keys and TLS material; raises ValueError for a configuration that must not
+    run (no keys on a non-loopback address, half a TLS pair, a bad key file)."""
+    keys = ApiKeys.load(
+        settings.api_keys.get_secret_value() if settings.api_keys else None,
+        settings.api_keys_file,
+    )
+    if not keys and not is_loopback(settings.host):
+        raise ValueError(
+            f"host {settings.host!r}: no API keys are configured, so chatads only listens "
+            "on loopback (127.0.0.1, ::1); set CHATADS_API_KEYS or CHATADS_API_KEYS_FILE "
+            "to listen on other addresses"
+        )
+    return keys, _tls_from(settings)
+
+
+class MetricsEndpoint:
+    """Serves `GET /metrics` (Prometheus text) from the rules' one registry, for
+    either transport, on a port of its own."""
+
+    def __init__(self, rules: ServerRules) -> None:
+        self.rules = rules
+        self.port = 0
+        self._http: http.server.ThreadingHTTPServer | None = None
+
+    def serve(self, host: str, port: int) -> int:
+        rules = self.rules
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                if self.path.split("?")[0] not in ("/metrics", "/"):
+                    self.send_error(404)
+                    return
+                body = rules.metrics_text().encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass  # scrapes are not worth a log line each
+
+        self._http = http.server.ThreadingHTTPServer((host, port), Handler)
+        self._http.daemon_threads = True
+        threading.Thread(
+            target=self._http.serve_forever, name="chatads-metrics", daemon=True
+        ).start()
+        self.port = int(self._http.server_address[1])
+        return self.port
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+            self._http = None
+
+
+class Transport(Protocol):
+    port: int
+
+    def start(self) -> None: ...
+    def set_serving(self, serving: bool) -> None: ...
+    def stop(self, grace: float) -> None: ...
+
+
+class NativeTransport:
+    """The data plane in Rust: `chatads._core.NativeServer`."""
+
+    def __init__(self, settings: Settings, rules: ServerRules, tls: TlsFiles | None) -> None:
+        self.settings = settings
+        self.rules = rules
+        self.tls = tls
+        self.port = settings.port
+        self._server: NativeServer | None = None
+
+    def start(self) -> None:
+        s, tls = self.settings, self.tls
+        try:
+            self._server = NativeServer(
+                self.rules,
+                host=s.host.strip("[]"),
+                port=s.port,
+                workers=s.worker_threads(),
+                io_threads=s.io_threads,
+                tls_cert=tls.cert if tls else None,
+                tls_key=tls.key if tls else None,
+                tls_client_ca=tls.client_ca if tls else None,
+                max_message_bytes=s.max_receive_message_bytes,
+                keepalive_s=s.keepalive_s,
+                keepalive_timeout_s=s.keepalive_timeout_s,
+                max_concurrent_streams=s.max_concurrent_streams,
+            )
+        except ValueError as exc:
+            if "cannot listen" in str(exc):
+                raise OSError(str(exc)) from None
+            raise
+        self.port = self._server.port
+
+    def set_serving(self, serving: bool) -> None:
+        if self._server is not None:
+            self._server.set_serving(serving)
+
+    def stop(self, grace: float) -> None:
+        if self._server is not None:
+            self._server.stop(grace)
 
 
 _accepted = threading.local()
@@ -97,348 +221,102 @@ def _accepted_at() -> float:
     return at if at is not None else time.perf_counter()
 
 
-class _Call:
-    """One admitted call: ends the in-flight count and records the outcome on exit."""
-
-    __slots__ = ("context", "gate", "method", "request_id", "started", "timed")
-
-    def __init__(self, gate: CallGate, method: str, context: grpc.ServicerContext, timed: bool):
-        self.gate = gate
-        self.method = method
-        self.context = context
-        self.timed = timed
-        self.request_id = ""
-        self.started = _accepted_at()
-
-    def __enter__(self) -> _Call:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.gate._leave()
-        code = self.context.code()
-        if code is None:
-            code = grpc.StatusCode.OK if exc_type in (None, GeneratorExit) else None
-        name = code.name if code is not None else "UNKNOWN"
-        self.gate._record(self.method, name, self.started if self.timed else None, self.request_id)
+def _authorization(context: grpc.ServicerContext) -> str | None:
+    for name, value in context.invocation_metadata() or ():
+        if name == "authorization":
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return None
 
 
-class CallGate:
-    """What every chatads.v1 call passes before the engine: API key and role, draining,
-    the in-flight count, metrics and the call's log record."""
-
-    def __init__(self, keys: ApiKeys | None = None, metrics: ServerMetrics | None = None):
-        self.keys = keys if keys else None
-        self.metrics = metrics
-        self.draining = False
-        self._in_flight = 0
-        self._idle = threading.Condition(threading.Lock())
-
-    def call(
-        self, method: str, service: str, context: grpc.ServicerContext, *, timed: bool = True
-    ) -> _Call:
-        """Admit a call (or abort it) and count it as in flight until the `with` ends."""
-        refusal = self._check_key(service, context) if self.keys is not None else None
-        if refusal is None:
-            with self._idle:
-                if self.draining:
-                    refusal = (grpc.StatusCode.UNAVAILABLE, "server is shutting down")
-                else:
-                    self._in_flight += 1
-        if refusal is not None:
-            self._record(method, refusal[0].name, None, "")
-            context.abort(*refusal)
-        return _Call(self, method, context, timed)
-
-    def _check_key(
-        self, service: str, context: grpc.ServicerContext
-    ) -> tuple[grpc.StatusCode, str] | None:
-        assert self.keys is not None
-        token = bearer_token(context.invocation_metadata())
-        if token is None:
-            return grpc.StatusCode.UNAUTHENTICATED, "missing 'authorization: Bearer <key>'"
-        role = self.keys.role_of(token)
-        if role is None:
-            return grpc.StatusCode.UNAUTHENTICATED, "unknown API key"
-        if role not in SERVICE_ROLES.get(service, ()):
-            return grpc.StatusCode.PERMISSION_DENIED, f"role {role!r} may not call {service}"
-        return None
-
-    def _leave(self) -> None:
-        with self._idle:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle.notify_all()
-
-    def _record(self, method: str, code: str, started: float | None, request_id: str) -> None:
-        if self.metrics is not None:
-            if started is not None:
-                self.metrics.observe_latency(method, time.perf_counter() - started)
-            self.metrics.count_call(method, code)
-        if log.isEnabledFor(logging.DEBUG):
-            extra: dict[str, Any] = {"method": method, "code": code}
-            if started is not None:
-                extra["duration_ms"] = round((time.perf_counter() - started) * 1e3, 3)
-            if request_id:
-                extra["request_id"] = request_id
-            log.debug("call %s %s", method, code, extra=extra)
-
-    def observe_turn(self, method: str, started: float, reply: bytes) -> None:
-        """One scored turn: latency (for Chat, per turn), basis and reasons."""
-        if self.metrics is not None:
-            if method == "Chat":
-                self.metrics.observe_latency(method, time.perf_counter() - started)
-            self.metrics.observe_score(reply)
-
-    @property
-    def in_flight(self) -> int:
-        return self._in_flight
-
-    def start_draining(self) -> None:
-        with self._idle:
-            self.draining = True
-
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until no call is in flight (True) or `timeout` seconds pass (False)."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
+def _admit(rules: ServerRules, method: str, context: grpc.ServicerContext) -> Any:
+    code, details, call = rules.admit(method, _authorization(context))
+    if code:
+        context.abort(_CODES[code], details)
+    return call
 
 
-def _no_bid(request_id: str, started: float) -> bytes:
-    reply: bytes = chatads_pb2.ScoreResponse(
-        request_id=request_id,
-        personalization=chatads_pb2.NONE,
-        reasons=[TMAX_EXCEEDED],
-        took_us=int((time.perf_counter() - started) * 1e6),
-    ).SerializeToString()
-    return reply
-
-
-class _Budget:
-    """The time a Score or Chat turn may take: the smaller of what is left of the gRPC
-    deadline and `tmax_ms` (counted from when a worker picks the call up). A call that
-    cannot be met is answered at once; a reply that comes too late is not sent."""
-
-    def __init__(self, min_budget_ms: float) -> None:
-        self.min_s = min_budget_ms / 1e3
-
-    def run(
-        self,
-        method: str,
-        request: bytes,
-        score_request: chatads_pb2.ScoreRequest | None,
-        context: grpc.ServicerContext,
-        fn: BytesFn,
-        started: float,
-    ) -> bytes:
-        remaining = context.time_remaining()
-        if remaining is not None and remaining < self.min_s:
-            context.abort(
-                grpc.StatusCode.DEADLINE_EXCEEDED,
-                f"{remaining * 1e3:.2f} ms left of the deadline: too little to score",
-            )
-        tmax_s = score_request.tmax_ms / 1e3 if score_request and score_request.tmax_ms else None
-        request_id = score_request.request_id if score_request else ""
-        if tmax_s is not None and tmax_s - (time.perf_counter() - started) < self.min_s:
-            return _no_bid(request_id, started)
-        try:
-            reply = fn(request)
-        except Exception as exc:
-            _abort_for(context, method, exc)
-            raise  # unreachable: abort raises
-        if tmax_s is not None and time.perf_counter() - started > tmax_s:
-            return _no_bid(request_id, started)
-        remaining = context.time_remaining()
-        if remaining is not None and remaining <= 0:
-            context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "the deadline passed while scoring")
-        return reply
-
-
-def _parse(message_type: Any, data: bytes) -> Any:
-    """The message, or None when undecodable (the engine then names the problem)."""
-    try:
-        return message_type.FromString(data)
-    except Exception:  # google.protobuf.message.DecodeError
-        return None
-
-
-def _unary(gate: CallGate, service: str, method: str, fn: BytesFn) -> grpc.RpcMethodHandler:
+def _unary(rules: ServerRules, method: str) -> grpc.RpcMethodHandler:
     def handler(request: bytes, context: grpc.ServicerContext) -> bytes:
-        with gate.call(method, service, context):
-            _check_deadline(context)
-            try:
-                return fn(request)
-            except Exception as exc:
-                _abort_for(context, method, exc)
-                raise  # unreachable: abort raises
+        accepted = _accepted_at()
+        call = _admit(rules, method, context)
+        try:
+            code, details, reply = rules.unary(
+                method,
+                request,
+                waited_s=time.perf_counter() - accepted,
+                time_left_s=context.time_remaining(),
+            )
+        finally:
+            call.close()
+        if code:
+            context.abort(_CODES[code], details)
+        return reply
 
     # No (de)serializers: grpcio hands over and sends raw bytes.
     return grpc.unary_unary_rpc_method_handler(handler)
 
 
-def _score(engine: Engine, gate: CallGate, budget: _Budget) -> grpc.RpcMethodHandler:
-    score_pb = engine.core.score_pb
-
-    def handler(request: bytes, context: grpc.ServicerContext) -> bytes:
-        with gate.call("Score", SCORING, context) as call:
-            req = _parse(chatads_pb2.ScoreRequest, request)
-            if req is not None:
-                call.request_id = req.request_id
-            reply = budget.run("Score", request, req, context, score_pb, call.started)
-            gate.observe_turn("Score", call.started, reply)
-            return reply
-
-    return grpc.unary_unary_rpc_method_handler(handler)
-
-
-def _chat(engine: Engine, gate: CallGate, budget: _Budget) -> grpc.RpcMethodHandler:
-    turn_pb = engine.core.chat_turn_pb
+def _chat(rules: ServerRules) -> grpc.RpcMethodHandler:
+    cancelled = grpc.StatusCode.CANCELLED.value[0]
 
     def handler(turns: Iterator[bytes], context: grpc.ServicerContext) -> Iterator[bytes]:
         # Turns are answered one by one, in the order they arrive; each has its own tmax.
-        with gate.call("Chat", SCORING, context, timed=False):
+        call = _admit(rules, "Chat", context)
+        ended = cancelled
+        try:
             for turn in turns:
-                started = time.perf_counter()
-                msg = _parse(chatads_pb2.ChatTurn, turn)
-                req = msg.request if msg is not None else None
-                reply = budget.run("Chat", turn, req, context, turn_pb, started)
-                gate.observe_turn("Chat", started, reply)
+                code, details, reply = rules.chat_turn(turn, time_left_s=context.time_remaining())
+                if code:
+                    ended = code
+                    context.abort(_CODES[code], details)
                 yield reply
+            ended = 0
+        finally:
+            call.close()
+            rules.finish_stream(ended)
 
     return grpc.stream_stream_rpc_method_handler(handler)
 
 
-def echo_response() -> bytes:
-    """The fixed reply of Diagnostics.Echo: a ScoreResponse shaped like a typical Score
-    reply (3 ads with topics and explanations, about 1.1 KB encoded)."""
-    path = "/Travel & Transportation/Air Travel"
-    ads = [
-        chatads_pb2.ScoredAd(
-            ad_id=f"echo-{i:06d}",
-            advertiser=f"echo{i}-travel.example",
-            bid_cpm=4.2 + i,
-            relevance=0.5,
-            score=0.15,
-            topics=[chatads_pb2.Topic(id=208, name=path)],
-            pctr=0.026,
-            title="SkyHop: cheap flights made easy",
-            text="SkyHop: flights, fares and airport transfers, all in one place. "
-            "New this season: city breaks and last-minute deals.",
-            explanation="Shown because your recent conversations are about Travel & "
-            "Transportation > Air Travel, and so is this ad (relevance 0.50).",
-        )
-        for i in range(3)
-    ]
-    reply: bytes = chatads_pb2.ScoreResponse(
-        request_id="echo",
-        ads=ads,
-        personalization=chatads_pb2.PERSONALIZED,
-        profile_updated=True,
-        took_us=200,
-    ).SerializeToString()
-    return reply
+def build_handlers(rules: ServerRules) -> list[grpc.GenericRpcHandler]:
+    """The chatads.v1 services as generic bytes-in/bytes-out grpcio handlers."""
+    handlers = []
+    for service, methods in METHODS.items():
+        table = {m: _chat(rules) if m == "Chat" else _unary(rules, m) for m in methods}
+        handlers.append(grpc.method_handlers_generic_handler(service, table))
+    return handlers
 
 
-def build_handlers(
-    engine: Engine, gate: CallGate | None = None, min_budget_ms: float | None = None
-) -> list[grpc.GenericRpcHandler]:
-    """The chatads.v1 services as generic bytes-in/bytes-out handlers."""
-    core = engine.core
-    gate = gate or CallGate()
-    budget = _Budget(engine.settings.min_budget_ms if min_budget_ms is None else min_budget_ms)
-    echo = echo_response()
-    return [
-        grpc.method_handlers_generic_handler(
-            SCORING, {"Score": _score(engine, gate, budget), "Chat": _chat(engine, gate, budget)}
-        ),
-        grpc.method_handlers_generic_handler(
-            CATALOG,
-            {
-                "UpsertAds": _unary(gate, CATALOG, "UpsertAds", core.upsert_ads_pb),
-                "DeleteAds": _unary(gate, CATALOG, "DeleteAds", core.delete_ads_pb),
-                "GetAd": _unary(gate, CATALOG, "GetAd", core.get_ad_pb),
-            },
-        ),
-        grpc.method_handlers_generic_handler(
-            PRIVACY,
-            {
-                "GetProfile": _unary(gate, PRIVACY, "GetProfile", core.get_profile_pb),
-                "ForgetUser": _unary(gate, PRIVACY, "ForgetUser", core.forget_user_pb),
-                "SetOptOut": _unary(gate, PRIVACY, "SetOptOut", core.set_opt_out_pb),
-                "ExplainAd": _unary(gate, PRIVACY, "ExplainAd", core.explain_ad_pb),
-            },
-        ),
-        # The floor: the same handler path as Score, minus the engine (no decoding).
-        grpc.method_handlers_generic_handler(
-            DIAGNOSTICS, {"Echo": _unary(gate, DIAGNOSTICS, "Echo", lambda _request: echo)}
-        ),
-    ]
+class GrpcioTransport:
+    """The thin Python transport: grpcio threads move bytes between the socket and Rust."""
 
+    def __init__(self, settings: Settings, rules: ServerRules, tls: TlsFiles | None) -> None:
+        from grpc_health.v1 import health
+        from grpc_reflection.v1alpha import reflection
 
-def _server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
-    """TLS credentials from the settings, or None for plaintext."""
-    if settings.tls_cert is None and settings.tls_key is None:
-        if settings.tls_client_ca is not None:
-            raise ValueError("tls_client_ca: mutual TLS also needs tls_cert and tls_key")
-        return None
-    if settings.tls_cert is None or settings.tls_key is None:
-        raise ValueError("tls_cert and tls_key: set both (PEM certificate and its private key)")
-    cert = settings.tls_cert.expanduser().read_bytes()
-    key = settings.tls_key.expanduser().read_bytes()
-    ca = settings.tls_client_ca.expanduser().read_bytes() if settings.tls_client_ca else None
-    return grpc.ssl_server_credentials(
-        [(key, cert)], root_certificates=ca, require_client_auth=ca is not None
-    )
-
-
-def access_from(settings: Settings) -> tuple[ApiKeys, grpc.ServerCredentials | None]:
-    """API keys and TLS credentials; raises ValueError for a configuration that must not
-    run (no keys on a non-loopback address, half a TLS pair, a bad key file)."""
-    keys = ApiKeys.load(
-        settings.api_keys.get_secret_value() if settings.api_keys else None,
-        settings.api_keys_file,
-    )
-    if not keys and not is_loopback(settings.host):
-        raise ValueError(
-            f"host {settings.host!r}: no API keys are configured, so chatads only listens "
-            "on loopback (127.0.0.1, ::1); set CHATADS_API_KEYS or CHATADS_API_KEYS_FILE "
-            "to listen on other addresses"
-        )
-    return keys, _server_credentials(settings)
-
-
-class ChatadsServer:
-    """A running server: engine, grpcio server, health servicer, sweeper, metrics."""
-
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
-        self.settings = settings
-        keys, credentials = access_from(settings)
-        # Not `engine or ...`: an engine with an empty catalog is falsy (__len__).
-        self.engine = engine if engine is not None else Engine(settings)
-        self.gate = CallGate(keys)
-        if settings.metrics_port:
-            self.metrics: ServerMetrics | None = ServerMetrics(
-                self.engine, in_flight=lambda: self.gate.in_flight
-            )
-            self.gate.metrics = self.metrics
-        else:
-            self.metrics = None
+        self._health_module = health
         options: list[tuple[str, Any]] = [
             ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
             ("grpc.max_send_message_length", settings.max_receive_message_bytes),
             ("grpc.so_reuseport", 0),
+            ("grpc.max_concurrent_streams", settings.max_concurrent_streams),
         ]
+        if settings.keepalive_s > 0:
+            options += [
+                ("grpc.keepalive_time_ms", int(settings.keepalive_s * 1000)),
+                ("grpc.keepalive_timeout_ms", int(settings.keepalive_timeout_s * 1000)),
+            ]
         self.server = grpc.server(
-            _AcceptTimedExecutor(max_workers=settings.workers, thread_name_prefix="chatads"),
-            handlers=build_handlers(self.engine, self.gate, settings.min_budget_ms),
+            _AcceptTimedExecutor(
+                max_workers=settings.worker_threads(), thread_name_prefix="chatads"
+            ),
+            handlers=build_handlers(rules),
             options=options,
             # Calls beyond this (served + queued) fail at once with RESOURCE_EXHAUSTED.
             maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
         )
+        from grpc_health.v1 import health_pb2_grpc
+
         self.health = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         # Reflection serves the descriptors that importing chatads_pb2 registered.
@@ -449,13 +327,61 @@ class ChatadsServer:
         )
         reflection.enable_server_reflection(names, self.server)
         address = f"{settings.host}:{settings.port}"
-        if credentials is None:
+        if tls is None:
             self.port = self.server.add_insecure_port(address)
         else:
+            credentials = grpc.ssl_server_credentials(
+                [(tls.key, tls.cert)],
+                root_certificates=tls.client_ca,
+                require_client_auth=tls.client_ca is not None,
+            )
             self.port = self.server.add_secure_port(address, credentials)
         if self.port == 0:
             raise OSError(f"cannot listen on {address}")
-        self.tls = "off" if credentials is None else "mutual" if settings.tls_client_ca else "on"
+
+    def start(self) -> None:
+        self.server.start()
+        self.set_serving(True)
+
+    def set_serving(self, serving: bool) -> None:
+        from grpc_health.v1 import health_pb2
+
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in ("", *SERVICES):
+            self.health.set(name, status)
+
+    def stop(self, grace: float) -> None:
+        self.server.stop(grace).wait()
+
+
+class ChatadsServer:
+    """A running server: engine, rules, transport, session sweeper, metrics."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        keys, tls = access_from(settings)
+        # Not `engine or ...`: an engine with an empty catalog is falsy (__len__).
+        self.engine = engine if engine is not None else Engine(settings)
+        native = settings.transport == "native"
+        self.rules = ServerRules(
+            self.engine.core,
+            keys=keys.core,
+            min_budget_ms=settings.min_budget_ms,
+            # grpcio enforces its own limit (maximum_concurrent_rpcs).
+            max_in_flight=settings.max_concurrent_rpcs if native else 0,
+            max_open_streams=settings.max_open_streams if native else 0,
+        )
+        self.metrics = MetricsEndpoint(self.rules) if settings.metrics_port else None
+        self.transport: Transport = (
+            NativeTransport(settings, self.rules, tls)
+            if native
+            else GrpcioTransport(settings, self.rules, tls)
+        )
+        self.tls = "off" if tls is None else "mutual" if tls.client_ca else "on"
         if keys:
             log.info(
                 "API keys required: %s", ", ".join(f"{r} {n}" for r, n in keys.roles().items())
@@ -465,14 +391,18 @@ class ChatadsServer:
         self._stop = threading.Event()
         self._hurry = threading.Event()
         self._sweeper = threading.Thread(target=self._sweep, name="chatads-sweeper", daemon=True)
+        self._started = False
+
+    @property
+    def port(self) -> int:
+        return self.transport.port
 
     @property
     def address(self) -> str:
-        return f"{self.settings.host}:{self.port}"
-
-    def _set_health(self, status: int) -> None:
-        for name in ("", *SERVICES):
-            self.health.set(name, status)
+        host = self.settings.host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"{host}:{self.port}"
 
     def _sweep(self) -> None:
         while not self._stop.wait(30.0):
@@ -482,41 +412,47 @@ class ChatadsServer:
                 log.exception("session sweep failed")
 
     def start(self) -> ChatadsServer:
-        self.server.start()
+        level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
+        json_logs = self.settings.log_format == "json"
+        configure_logging(level if isinstance(level, str) else "INFO", "json" if json_logs else "text")
+        self.transport.start()
+        self._started = True
         self._sweeper.start()
         if self.metrics is not None:
             port = self.metrics.serve(self.settings.metrics_host, self.settings.metrics_port)
             log.info("metrics on http://%s:%d/metrics", self.settings.metrics_host, port)
-        self._set_health(health_pb2.HealthCheckResponse.SERVING)
-        log.info("chatads serving on %s (%d ads, TLS %s)", self.address, len(self.engine), self.tls)
+        log.info(
+            "chatads serving on %s (%s transport, %d ads, TLS %s)",
+            self.address,
+            self.settings.transport,
+            len(self.engine),
+            self.tls,
+        )
         return self
 
     def stop(self, grace: float | None = 5.0) -> None:
-        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.transport.set_serving(False)
         self._stop.set()
-        self.server.stop(grace).wait()
+        self.transport.stop(grace or 0.0)
         if self.metrics is not None:
             self.metrics.stop()
 
     def drain(self, grace: float | None = None) -> bool:
         """Shut down gracefully: health NOT_SERVING, new calls refused (UNAVAILABLE),
-        in-flight calls given `grace` seconds (default `shutdown_grace_s`) to finish, then
-        the server stops and the engine saves its state. False if saving failed."""
+        in-flight calls and open streams given `grace` seconds (default
+        `shutdown_grace_s`) to finish, then the server stops and the engine saves its
+        state. False if saving failed."""
         grace = self.settings.shutdown_grace_s if grace is None else grace
-        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
-        self.gate.start_draining()
+        self.transport.set_serving(False)
+        self.rules.start_draining()
         started = time.perf_counter()
-        in_flight = self.gate.in_flight
+        busy = self.rules.busy
         deadline = time.monotonic() + grace
         while True:
             left = deadline - time.monotonic()
             # Short waits, so that a second signal (`hurry`) is noticed at once.
-            if self.gate.wait_idle(min(0.1, max(left, 0.0))):
-                log.info(
-                    "drained %d in-flight call(s) in %.2fs",
-                    in_flight,
-                    time.perf_counter() - started,
-                )
+            if self.rules.wait_idle(min(0.1, max(left, 0.0))):
+                log.info("drained %d call(s) in %.2fs", busy, time.perf_counter() - started)
                 break
             if left <= 0 or self._hurry.is_set():
                 why = (
@@ -524,10 +460,10 @@ class ChatadsServer:
                     if self._hurry.is_set()
                     else f"grace period of {grace:.1f}s over"
                 )
-                log.warning("%s: cancelling %d call(s)", why, self.gate.in_flight)
+                log.warning("%s: cancelling %d call(s)", why, self.rules.busy)
                 break
         self._stop.set()
-        self.server.stop(0).wait()
+        self.transport.stop(0.0)
         if self.metrics is not None:
             self.metrics.stop()
         return self.save()
@@ -549,9 +485,6 @@ class ChatadsServer:
             return False
         log.info("engine state saved in %.2fs", time.perf_counter() - started)
         return True
-
-    def wait(self) -> None:
-        self.server.wait_for_termination()
 
 
 def serve(settings: Settings | None = None, *, load_demo: bool | None = None) -> int:
