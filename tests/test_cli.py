@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import grpc
+import pytest
 from chatads.cli import app
 from chatads.server import ChatadsServer
 from chatads.v1 import chatads_pb2 as pb
@@ -18,6 +19,9 @@ from chatads.v1 import chatads_pb2_grpc
 from typer.testing import CliRunner
 
 from .conftest import TC_P1234
+
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
 
 runner = CliRunner()
 

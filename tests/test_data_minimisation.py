@@ -24,6 +24,9 @@ from chatads.v1 import chatads_pb2_grpc
 
 from .conftest import TC_P1234
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 USER = "user-xylophone-4242"
 SESSION = "session-quokka-9911"
 SECRETS = [USER, SESSION, "zanzibarquokka", "marmelade-velociraptor", "Cheapflightstokyo77"]

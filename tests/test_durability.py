@@ -20,6 +20,9 @@ import pytest
 from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 SECRET = "durability-test-secret-0123456789"
 
 

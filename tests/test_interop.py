@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from chatads.server import ChatadsServer
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 
 def grpcurl() -> str:
     path = shutil.which("grpcurl") or str(Path.home() / ".cache/chatads/bin/grpcurl")

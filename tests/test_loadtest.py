@@ -17,6 +17,9 @@ from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 from hdrh.histogram import HdrHistogram
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

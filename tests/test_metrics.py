@@ -17,6 +17,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from .conftest import TC_P1234, make_settings
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -41,11 +44,11 @@ def metered(demo_engine: Engine) -> Iterator[ChatadsServer]:
     server.stop(grace=None)
 
 
-def test_metrics_after_some_calls(metered: ChatadsServer) -> None:
+def test_metrics_after_some_calls(metered: ChatadsServer, transport: str) -> None:
     assert metered.metrics is not None
     port = metered.metrics.port
     consented = pb.ScoreRequest(
-        user_id="u-metrics",
+        user_id=f"u-metrics-{transport}",
         session_id="s1",
         message="cheap flights to Lisbon",
         max_ads=3,
@@ -53,7 +56,7 @@ def test_metrics_after_some_calls(metered: ChatadsServer) -> None:
         consent=TC_P1234,
     )
     no_consent = pb.ScoreRequest(
-        user_id="u-metrics-2",
+        user_id=f"u-metrics-2-{transport}",
         session_id="s1",
         message="running shoes",
         max_ads=3,

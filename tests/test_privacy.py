@@ -21,6 +21,9 @@ from chatads.v1 import chatads_pb2_grpc
 
 from .conftest import SECRET
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 DATA = Path(__file__).parent / "data"
 CASES = json.loads((DATA / "tc_strings.json").read_text())
 VENDORS = [1, 2, 3, 5, 97, 754, 755, 756, 999, 1200]
@@ -45,7 +48,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def strict(data_dir: Path) -> Iterator[ChatadsServer]:
+def strict(data_dir: Path, transport: str) -> Iterator[ChatadsServer]:
     """A server with the strict defaults: GDPR applies unless regs.gdpr = 0."""
     from chatads import Settings
 

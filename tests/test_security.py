@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import logging
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import grpc
 import pytest
 from chatads import Engine
+from chatads._core import configure_logging
 from chatads.auth import ApiKeyError, ApiKeys, is_loopback
 from chatads.server import ChatadsServer
 from chatads.v1 import chatads_pb2 as pb
@@ -32,6 +34,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from .conftest import make_settings
+
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
 
 EXCHANGE_KEY = "exch-3b1f0c9a7d2e4f5a8b6c"
 ADMIN_KEY = "admin-9e8d7c6b5a4f3e2d1c0b"
@@ -162,7 +167,7 @@ def _write(directory: Path, name: str, data: bytes) -> Path:
 
 
 @pytest.fixture(scope="module")
-def keyed_server(demo_engine: Engine) -> Iterator[ChatadsServer]:
+def keyed_server(demo_engine: Engine, transport: str) -> Iterator[ChatadsServer]:
     server = ChatadsServer(make_settings(api_keys=KEYS), demo_engine).start()
     yield server
     server.stop(grace=None)
@@ -247,14 +252,22 @@ def test_health_and_reflection_need_no_key(keyed_channel: grpc.Channel) -> None:
 
 
 def test_keys_are_never_logged(
-    keyed_channel: grpc.Channel, caplog: pytest.LogCaptureFixture
+    keyed_channel: grpc.Channel, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
+    # Call records come from the data plane (stderr); Python logs go through logging.
     caplog.set_level(logging.DEBUG)
-    scoring = chatads_pb2_grpc.AdScoringStub(keyed_channel)
-    for key in (EXCHANGE_KEY, ADMIN_KEY, "wrong-key-1234567890abc"):
-        _code(lambda k=key: scoring.Score(REQUEST, metadata=_auth(k), timeout=10))
-    assert any("Score" in r.getMessage() for r in caplog.records), "calls were logged"
-    text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    configure_logging("DEBUG", "json")
+    try:
+        scoring = chatads_pb2_grpc.AdScoringStub(keyed_channel)
+        for key in (EXCHANGE_KEY, ADMIN_KEY, "wrong-key-1234567890abc"):
+            _code(lambda k=key: scoring.Score(REQUEST, metadata=_auth(k), timeout=10))
+    finally:
+        configure_logging("INFO", "text")
+    stderr = capfd.readouterr().err
+    records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    codes = {r["code"] for r in records if r.get("method") == "Score"}
+    assert {"OK", "UNAUTHENTICATED"} <= codes, stderr
+    text = stderr + "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     for key in (EXCHANGE_KEY, ADMIN_KEY, "wrong-key-1234567890abc"):
         assert key not in text
 

@@ -13,6 +13,9 @@ from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+#: Every test here runs against both transports (conftest.TRANSPORTS).
+pytestmark = pytest.mark.usefixtures("transport")
+
 TRAVEL = "/Travel & Transportation"
 
 

@@ -414,7 +414,9 @@ class ChatadsServer:
     def start(self) -> ChatadsServer:
         level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
         json_logs = self.settings.log_format == "json"
-        configure_logging(level if isinstance(level, str) else "INFO", "json" if json_logs else "text")
+        configure_logging(
+            level if isinstance(level, str) else "INFO", "json" if json_logs else "text"
+        )
         self.transport.start()
         self._started = True
         self._sweeper.start()
@@ -452,7 +454,9 @@ class ChatadsServer:
             left = deadline - time.monotonic()
             # Short waits, so that a second signal (`hurry`) is noticed at once.
             if self.rules.wait_idle(min(0.1, max(left, 0.0))):
-                log.info("drained %d call(s) in %.2fs", busy, time.perf_counter() - started)
+                log.info(
+                    "drained %d in-flight call(s) in %.2fs", busy, time.perf_counter() - started
+                )
                 break
             if left <= 0 or self._hurry.is_set():
                 why = (
