@@ -17,12 +17,14 @@ from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 from hdrh.histogram import HdrHistogram
 
-#: Every test here runs against both transports (conftest.TRANSPORTS).
-pytestmark = pytest.mark.usefixtures("transport")
-
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The Echo tests run against both transports (conftest.TRANSPORTS); the load-test
+#: smoke starts a server on each transport itself, so it is not parametrised.
+both_transports = pytest.mark.usefixtures("transport")
 
+
+@both_transports
 def test_echo_returns_a_score_sized_reply(server: ChatadsServer, channel: grpc.Channel) -> None:
     stub = chatads_pb2_grpc.DiagnosticsStub(channel)
     request = pb.ScoreRequest(user_id="u1", session_id="s1", message="cheap flights", max_ads=3)
@@ -35,6 +37,7 @@ def test_echo_returns_a_score_sized_reply(server: ChatadsServer, channel: grpc.C
     assert not server.engine.profile("u1")
 
 
+@both_transports
 def test_echo_ignores_the_request_bytes(channel: grpc.Channel) -> None:
     echo = channel.unary_unary("/chatads.v1.Diagnostics/Echo")
     assert pb.ScoreResponse.FromString(echo(b"\xff\xff not protobuf", timeout=5)).ads
@@ -49,8 +52,9 @@ def _tool(name: str) -> str:
 
 @pytest.mark.slow
 def test_load_test_smoke(tmp_path: Path) -> None:
-    """The whole load test at a low rate on tiny sizes: servers start, the Go generator
-    and ghz run every phase, and the results, report and plots are written. No timing is
+    """The whole load test at a low rate on tiny sizes: the servers (chatads on both
+    transports, the baseline, the minimal echo server) start, the Go generator and ghz
+    run every phase, and the results, report and plots are written. No timing is
     asserted: only that the pieces work and nothing failed at a rate any server holds."""
     _tool("chatads-loadgen")
     _tool("ghz")
@@ -65,28 +69,90 @@ def test_load_test_smoke(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     results = json.loads((out / "results.json").read_text())
-    assert {"meta", "compare", "ghz", "sweep", "summary"} <= results.keys()
-    assert {"p50_ratios", "score_p99_us_at_1000", "max_rate_p99_under_2ms", "targets"} <= (
-        results["summary"].keys()
-    )
-    runs = {r["series"]: r for r in results["compare"]}
-    assert {"echo", "score", "chat"} <= runs.keys()
+    assert {
+        "meta",
+        "compare",
+        "many_sessions",
+        "ghz",
+        "sweep",
+        "engine_in_process",
+        "python_client",
+        "summary",
+    } <= results.keys()
+    summary = results["summary"]
+    assert {
+        "ratios",
+        "score_cpu_us",
+        "score_p99_us_at_5000",
+        "max_rate_p99_under_1ms",
+        "max_rate_native_over_grpcio",
+        "max_rate_p99_under_10ms",
+        "many_sessions",
+        "python_client_score_over_echo",
+        "generator_limited_points",
+        "targets",
+    } <= summary.keys()
+    assert set(summary["targets"]) == {
+        "score_cpu_within_echo_plus_1.3x_engine",
+        "score_p99_under_1ms_at_5000rps",
+        "max_rate_native_at_least_4x_grpcio",
+        "chat_10000_streams_p99_under_2ms",
+        "rss_per_open_stream_at_most_8kib",
+        "python_client_score_within_1.1x_echo",
+    }
+    # The smoke's rates and sizes are below those the targets name: not judged.
+    assert summary["targets"]["score_p99_under_1ms_at_5000rps"] is None
+    assert summary["targets"]["chat_10000_streams_p99_under_2ms"] is None
+    ratios = summary["ratios"]["50"]
+    assert ratios["score_p50_native_over_grpcio"] and ratios["score_cpu_native_over_grpcio"]
+
+    runs = {r["series"]: r for r in results["compare"] + results["many_sessions"]}
+    series = ["echo", "score", "chat", "echo-grpcio", "score-grpcio", "chat-grpcio"]
+    series += ["chat-many", "chat-many-grpcio"]
+    assert set(series) <= runs.keys()
+    assert {runs[s]["server"] for s in series} == {"chatads", "grpcio"}
     if results["meta"]["baseline"]:
-        assert "baseline" in runs and "baseline" in results["sweep"]
-    for series in ("echo", "score", "chat"):
-        run = runs[series]
-        assert run["errors"] == 0, (series, run["by_code"])
+        assert {"baseline", "baseline-chat"} <= runs.keys() and "baseline" in results["sweep"]
+    for name in series:
+        run = runs[name]
+        assert run["errors"] == 0, (name, run["by_code"])
         assert run["by_code"].get("OK", 0) == run["planned"] > 0
         assert {"p50", "p99", "p999", "max"} <= run["latency_us"].keys()
         assert run["achieved_rps"] > 0
+        assert run["client_cpu_cores"] >= 0 and isinstance(run["generator_limited"], bool)
     assert runs["chat"]["sessions_opened"] > 0
+    # Every stream of the many-sessions points was opened, and the server's RSS sampled.
+    for name, sessions in (("chat-many", 200), ("chat-many-grpcio", 16)):
+        many = runs[name]
+        assert many["sessions_open_at_once"] == sessions
+        assert many["sessions_opened"] >= sessions
+        rss = many["rss_kib"]
+        assert rss["samples"] > 0 and 0 < rss["before"] <= rss["peak"]
+        assert rss["after"] <= rss["peak"]
+        assert many["rss_per_open_stream_kib"] >= 0
+        assert many["rss_growth_per_session_kib"] >= 0
+    assert summary["many_sessions"]["sessions"] == 200
+
     assert [r["series"] for r in results["ghz"]] == ["ghz-echo", "ghz-score"]
-    assert all(r["errors"] == 0 and r["latency_us"]["count"] > 0 for r in results["ghz"])
-    assert {"score", "echo"} <= results["sweep"].keys()
+    for run in results["ghz"]:
+        assert run["server"] == "chatads"
+        assert run["errors"] == 0, (run["series"], run["by_code"])
+        assert run["latency_us"]["count"] == run["planned"] > 0
+    assert {"score", "score-grpcio", "echo", "echo-grpcio"} <= results["sweep"].keys()
+
+    engine = results["engine_in_process"]
+    assert engine["calls"] == 100 and engine["cpu_us_per_call"] > 0 and engine["wall_us_p50"] > 0
+    client = results["python_client"]
+    assert client["calls"] == 100 and client["score_p50_us"] > 0 and client["echo_p50_us"] > 0
+    assert client["score_p50_over_echo_p50"] == summary["python_client_score_over_echo"]
+    # The minimal echo server answers with a reply the size of native Echo's (~1.1 KB).
+    assert 800 <= client["reply_bytes"]["echo"] <= 2000
+
     # The merged histogram in the results decodes and holds every OK call.
     merged = HdrHistogram.decode(runs["score"]["histogram"])
     assert merged.get_total_count() == runs["score"]["by_code"]["OK"]
     for png in ("latency_cdf.png", "latency_vs_load.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = (out / "report.md").read_text()
-    assert "## Targets (issue 4)" in report and "latency_cdf.png" in report
+    assert "## Targets (issue 9)" in report and "latency_cdf.png" in report
+    assert "## Many live Chat sessions" in report and "generator CPU (cores)" in report

@@ -55,6 +55,7 @@ type config struct {
 	warmup   time.Duration
 	timeout  time.Duration
 	conns    int
+	preopen  bool
 	sessions int
 	arrivals string
 	shard    int
@@ -76,6 +77,7 @@ func parseFlags() (config, error) {
 	flag.DurationVar(&c.timeout, "timeout", time.Second, "deadline of each call (and grace at the end)")
 	flag.IntVar(&c.conns, "conns", 1, "HTTP/2 connections, used in turn")
 	flag.IntVar(&c.sessions, "sessions", 32, "chat: sessions open at once")
+	flag.BoolVar(&c.preopen, "preopen", false, "chat: open every session's stream before the schedule starts")
 	flag.StringVar(&c.arrivals, "arrivals", "const", "const (evenly spaced) or poisson")
 	flag.StringVar(&shard, "shard", "0/1", "k/n: use records k, k+n, k+2n, ... of the file")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the Poisson arrivals")
@@ -242,6 +244,35 @@ func (s *chatStream) receive(rec *recorder, wg *sync.WaitGroup) {
 }
 
 func runChat(c config, conns []*grpc.ClientConn, sessions [][][]byte, rec *recorder) {
+	// Streams stay open past the schedule only for the grace period; with
+	// -preopen they are all opened first, then the schedule starts.
+	runCtx, stopAll := context.WithCancel(context.Background())
+	defer stopAll()
+	var nextSession atomic.Int64
+	open := func(slot int) (*chatStream, error) {
+		turns := sessions[int(nextSession.Add(1)-1)%len(sessions)]
+		ctx, cancel := context.WithCancel(runCtx)
+		st, err := conns[slot%len(conns)].NewStream(ctx, &grpc.StreamDesc{
+			StreamName: "Chat", ServerStreams: true, ClientStreams: true,
+		}, chatMethod)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		rec.sessionOpened()
+		return &chatStream{stream: st, cancel: cancel, turns: turns}, nil
+	}
+	first := make([]*chatStream, c.sessions)
+	if c.preopen {
+		for i := range first {
+			st, err := open(i)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "chatads-loadgen: opening stream %d: %v\n", i, err)
+				os.Exit(1)
+			}
+			first[i] = st
+		}
+	}
 	sched := schedule{
 		start:    time.Now().Add(10 * time.Millisecond),
 		interval: 1 / c.rate,
@@ -250,34 +281,29 @@ func runChat(c config, conns []*grpc.ClientConn, sessions [][][]byte, rec *recor
 	}
 	rec.begin(sched.start, c.warmup, c.duration)
 	end := sched.start.Add(c.warmup + c.duration)
-	// Streams stay open past the schedule only for the grace period.
-	runCtx, stopAll := context.WithDeadline(context.Background(), end.Add(c.timeout))
-	defer stopAll()
+	stopTimer := time.AfterFunc(time.Until(end.Add(c.timeout)), stopAll)
+	defer stopTimer.Stop()
 
-	var nextSession atomic.Int64
 	var receivers, slots sync.WaitGroup
 	ticks := make([]chan time.Time, c.sessions)
 	for i := range ticks {
 		ticks[i] = make(chan time.Time, 4096)
 		slots.Add(1)
-		go func(slot int, in <-chan time.Time) {
+		cur := first[i]
+		if cur != nil {
+			receivers.Add(1)
+			go cur.receive(rec, &receivers)
+		}
+		go func(slot int, in <-chan time.Time, cur *chatStream) {
 			defer slots.Done()
-			var cur *chatStream
 			for planned := range in {
 				if cur == nil {
-					turns := sessions[int(nextSession.Add(1)-1)%len(sessions)]
-					ctx, cancel := context.WithCancel(runCtx)
-					cc := conns[slot%len(conns)]
-					st, err := cc.NewStream(ctx, &grpc.StreamDesc{
-						StreamName: "Chat", ServerStreams: true, ClientStreams: true,
-					}, chatMethod)
+					st, err := open(slot)
 					if err != nil {
-						cancel()
 						rec.done(planned, status.Code(err))
 						continue
 					}
-					rec.sessionOpened()
-					cur = &chatStream{stream: st, cancel: cancel, turns: turns}
+					cur = st
 					receivers.Add(1)
 					go cur.receive(rec, &receivers)
 				}
@@ -296,7 +322,7 @@ func runChat(c config, conns []*grpc.ClientConn, sessions [][][]byte, rec *recor
 			if cur != nil {
 				_ = cur.stream.CloseSend()
 			}
-		}(i, ticks[i])
+		}(i, ticks[i], cur)
 	}
 	precisePacing()
 	for i := 0; ; i++ {

@@ -10,14 +10,19 @@ __all__ = [
     "SENSITIVE_CATEGORIES",
     "SENSITIVE_LEXICON_TSV",
     "TAXONOMY_TSV",
+    "AdmittedCall",
+    "ApiKeys",
     "Engine",
     "EngineError",
     "InvalidArgumentError",
+    "NativeServer",
     "NotFoundError",
     "ScoreResult",
     "ScoredAd",
     "SensitiveGuard",
+    "ServerRules",
     "__version__",
+    "configure_logging",
     "decode_tc_string",
     "hash_texts",
     "tokenize",
@@ -232,3 +237,95 @@ class Engine:
     def topics(self) -> list[tuple[int, str]]:
         """Topics taxonomy as (id, path) pairs."""
     def __len__(self) -> int: ...
+
+@final
+class ApiKeys:
+    """SHA-256 digests of API keys with their roles (`exchange`, `admin`); the keys
+    themselves are not kept. A bad entry raises `InvalidArgumentError` naming it."""
+
+    def __new__(cls, entries: list[tuple[str, str]] = ...) -> ApiKeys: ...
+    def role_of(self, key: str) -> str | None:
+        """The role of `key`, or None (constant time over every digest)."""
+    def roles(self) -> list[tuple[str, int]]:
+        """How many keys each role has."""
+    def __len__(self) -> int: ...
+
+@final
+class AdmittedCall:
+    """An admitted call of the grpcio transport; `close()` ends it."""
+
+    def close(self) -> None: ...
+
+@final
+class ServerRules:
+    """The rules every gRPC call passes, whichever transport carries it: keys and
+    roles, draining, limits, time budgets, the engine call, error mapping, metrics.
+    Results are `(code, details, reply)`, `code` the numeric gRPC status (0 = OK)."""
+
+    def __new__(
+        cls,
+        engine: Engine,
+        *,
+        keys: ApiKeys | None = None,
+        min_budget_ms: float = 1.0,
+        max_in_flight: int = 0,
+        max_open_streams: int = 0,
+    ) -> ServerRules: ...
+    def admit(
+        self, method_name: str, authorization: str | None = None
+    ) -> tuple[int, str, AdmittedCall | None]:
+        """Admits a call: `(0, "", call)` or `(code, details, None)`."""
+    def unary(
+        self,
+        method_name: str,
+        request: bytes,
+        *,
+        waited_s: float = 0.0,
+        time_left_s: float | None = None,
+    ) -> tuple[int, str, bytes]:
+        """One unary call (after `admit`)."""
+    def chat_turn(
+        self, turn: bytes, *, waited_s: float = 0.0, time_left_s: float | None = None
+    ) -> tuple[int, str, bytes]:
+        """One turn of a Chat stream."""
+    def finish_stream(self, code: int) -> None:
+        """Counts a finished Chat stream with the code it ended with."""
+    def metrics_text(self) -> str:
+        """The Prometheus text of every metric."""
+    def start_draining(self) -> None: ...
+    def wait_idle(self, timeout_s: float) -> bool:
+        """Waits until no call is in flight (True) or `timeout_s` passes (False)."""
+    @property
+    def busy(self) -> int:
+        """Calls in flight plus open Chat streams."""
+
+@final
+class NativeServer:
+    """The native gRPC server (tonic on tokio); serving once constructed."""
+
+    port: int
+
+    def __new__(
+        cls,
+        rules: ServerRules,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        workers: int = 2,
+        io_threads: int = 1,
+        tls_cert: bytes | None = None,
+        tls_key: bytes | None = None,
+        tls_client_ca: bytes | None = None,
+        max_message_bytes: int = ...,
+        keepalive_s: float = 60.0,
+        keepalive_timeout_s: float = 20.0,
+        max_concurrent_streams: int = 65536,
+    ) -> NativeServer: ...
+    def set_serving(self, serving: bool) -> None:
+        """Health of the server and every service: SERVING or NOT_SERVING."""
+    def stop(self, grace_s: float = 0.0) -> None:
+        """Stops accepting; open calls get up to `grace_s` seconds, then every
+        connection is closed."""
+
+def configure_logging(level: str, format: str) -> None:
+    """Level (`DEBUG`...`ERROR`) and format (`text`, `json`) of the data plane's logs."""

@@ -93,7 +93,13 @@ class _BearerKey(
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="port (0 = any free port)")] = None,
-    workers: Annotated[int | None, typer.Option(help="gRPC worker threads")] = None,
+    transport: Annotated[
+        str | None,
+        typer.Option(help="native (gRPC served from Rust, the default) or grpcio (Python)"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="engine worker threads (0 = one per core)")
+    ] = None,
     demo: Annotated[bool | None, typer.Option(help="load the built-in demo catalog")] = None,
     data_dir: Annotated[
         Path | None, typer.Option(help="durable privacy state [default: ~/.local/share/chatads]")
@@ -124,6 +130,7 @@ def serve(
     given: dict[str, Any] = {
         "host": host,
         "port": port,
+        "transport": transport,
         "workers": workers,
         "demo_catalog": demo,
         "data_dir": data_dir,

@@ -35,7 +35,8 @@ pub struct Limits {
     pub max_list_len: usize,
     pub max_ad_text_bytes: usize,
     pub max_bid_cpm: f64,
-    /// Ads per upsert, ids per delete.
+    /// Ads per upsert, ids per delete, in one gRPC call (in-process calls have
+    /// no such limit).
     pub max_batch: usize,
 }
 
@@ -155,7 +156,7 @@ fn check_id(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-fn check_batch(field: &str, n: usize, max: usize) -> Result<()> {
+pub(crate) fn check_batch(field: &str, n: usize, max: usize) -> Result<()> {
     if n > max {
         return Err(CoreError::invalid(
             field,
@@ -829,8 +830,10 @@ impl Engine {
 
     /// Validates every ad first, then stores them all: a batch with one bad
     /// ad changes nothing.
+    ///
+    /// No batch limit here: a Python caller may load a whole catalog in one
+    /// call; the wire limits a call's size (`server::ops`).
     pub fn upsert_ads(&self, ads: Vec<wire::Ad>) -> Result<usize> {
-        check_batch("ads", ads.len(), self.config.limits.max_batch)?;
         // Logged as sent (replay validates and embeds them again, the same way).
         let logged = if self.wal.is_some() {
             wire::UpsertAdsRequest { ads: ads.clone() }.encode_to_vec()
@@ -862,7 +865,6 @@ impl Engine {
 
     /// Deletes ads; an unknown id fails the whole call and deletes nothing.
     pub fn delete_ads(&self, ad_ids: &[String]) -> Result<usize> {
-        check_batch("ad_ids", ad_ids.len(), self.config.limits.max_batch)?;
         for (i, id) in ad_ids.iter().enumerate() {
             check_id(&format!("ad_ids[{i}]"), id, self.config.limits.max_id_bytes)?;
             if self.catalog.get(id).is_none() {

@@ -1,11 +1,13 @@
 //! The `chatads.v1` operations on the engine, request bytes in and reply
 //! bytes out: the one place where a wire call becomes an engine call. The
-//! Python bindings (`Engine.*_pb`) and both transports use it.
+//! Python bindings (`Engine.*_pb`) and both transports use it. Limits that
+//! protect the wire (ads or ids per call) are checked here, not in the
+//! engine, so an in-process bulk load is not cut into calls.
 
 use prost::Message;
 
 use super::call::Method;
-use crate::engine::Engine;
+use crate::engine::{check_batch, Engine};
 use crate::error::CoreError;
 use crate::wire;
 
@@ -38,6 +40,7 @@ pub fn call(
             .encode_to_vec(),
         Method::UpsertAds => {
             let req: wire::UpsertAdsRequest = decode("UpsertAdsRequest", request)?;
+            check_batch("ads", req.ads.len(), engine.config.limits.max_batch)?;
             let n = engine.upsert_ads(req.ads)?;
             wire::UpsertAdsResponse {
                 upserted: n as u32,
@@ -47,6 +50,7 @@ pub fn call(
         }
         Method::DeleteAds => {
             let req: wire::DeleteAdsRequest = decode("DeleteAdsRequest", request)?;
+            check_batch("ad_ids", req.ad_ids.len(), engine.config.limits.max_batch)?;
             let n = engine.delete_ads(&req.ad_ids)?;
             wire::DeleteAdsResponse {
                 deleted: n as u32,
