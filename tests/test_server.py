@@ -263,3 +263,39 @@ def test_health_reports_serving(channel: grpc.Channel) -> None:
     with pytest.raises(grpc.RpcError) as info:
         stub.Check(health_pb2.HealthCheckRequest(service="nope"), timeout=5)
     assert info.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_ads_per_call_is_a_wire_limit_not_an_engine_limit(
+    catalog: chatads_pb2_grpc.CatalogStub, server: ChatadsServer
+) -> None:
+    """10,000 ads per UpsertAds call protects the wire; an in-process bulk load (the
+    benchmarks', a Python caller's) is one call of any size."""
+    from chatads import Engine
+    from chatads.demo_catalog import generate_demo_ads
+
+    from .conftest import make_settings
+
+    engine = Engine(make_settings())
+    assert engine.upsert_ads(generate_demo_ads(12_000)) == 12_000
+    assert len(engine) == 12_000
+
+    before = len(server.engine)
+    ads = [
+        pb.Ad(
+            ad_id=f"bulk-{i}",
+            advertiser="bulk.example",
+            title="t",
+            text="hiking boots",
+            bid_cpm=1.0,
+        )
+        for i in range(10_001)
+    ]
+    with pytest.raises(grpc.RpcError) as info:
+        catalog.UpsertAds(pb.UpsertAdsRequest(ads=ads), timeout=30)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert info.value.details() == "ads: has 10001 entries, the limit is 10000 per call"
+    assert len(server.engine) == before, "nothing of a refused call is stored"
+    ok = catalog.UpsertAds(pb.UpsertAdsRequest(ads=ads[:10_000]), timeout=60)
+    assert ok.upserted == 10_000
+    catalog.DeleteAds(pb.DeleteAdsRequest(ad_ids=[a.ad_id for a in ads[:10_000]]), timeout=60)
+    assert len(server.engine) == before

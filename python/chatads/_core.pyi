@@ -309,7 +309,7 @@ class NativeServer:
         cls,
         rules: ServerRules,
         *,
-        host: str = "127.0.0.1",
+        host: str = ...,
         port: int = 0,
         workers: int = 2,
         io_threads: int = 1,

@@ -119,7 +119,7 @@ class MetricsEndpoint:
         rules = self.rules
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 if self.path.split("?")[0] not in ("/metrics", "/"):
                     self.send_error(404)
                     return
@@ -130,7 +130,7 @@ class MetricsEndpoint:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass  # scrapes are not worth a log line each
 
         self._http = http.server.ThreadingHTTPServer((host, port), Handler)
