@@ -1254,15 +1254,26 @@ mod tests {
 
     #[test]
     fn oversized_batches_and_lists_are_refused_before_any_work() {
+        use crate::server::{call::Method, ops};
+        use prost::Message;
         let e = engine();
         let many: Vec<wire::Ad> = (0..10_001)
             .map(|i| ad(&format!("a{i}"), "x.example", "shoes", &[]))
             .collect();
-        let err = e.upsert_ads(many).unwrap_err();
+        // Ads and ids per call are limits of the wire, not of an in-process call.
+        let upsert = wire::UpsertAdsRequest { ads: many.clone() }.encode_to_vec();
+        let err = ops::call(&e, Method::UpsertAds, &upsert, 0.0).unwrap_err();
         assert_eq!(err.field(), Some("ads"), "{err}");
         assert!(e.catalog.is_empty());
         let ids: Vec<String> = (0..10_001).map(|i| format!("a{i}")).collect();
-        assert_eq!(e.delete_ads(&ids).unwrap_err().field(), Some("ad_ids"));
+        let delete = wire::DeleteAdsRequest {
+            ad_ids: ids.clone(),
+        }
+        .encode_to_vec();
+        let err = ops::call(&e, Method::DeleteAds, &delete, 0.0).unwrap_err();
+        assert_eq!(err.field(), Some("ad_ids"));
+        assert_eq!(e.upsert_ads(many).unwrap(), 10_001);
+        assert_eq!(e.delete_ads(&ids).unwrap(), 10_001);
         let mut r = req("u", "shoes");
         r.regs = Some(wire::Regs {
             gpp_sid: vec![2; 65],
