@@ -450,10 +450,12 @@ class ChatadsServer:
         started = time.perf_counter()
         busy = self.rules.busy
         deadline = time.monotonic() + grace
+        drained = False
         while True:
             left = deadline - time.monotonic()
             # Short waits, so that a second signal (`hurry`) is noticed at once.
             if self.rules.wait_idle(min(0.1, max(left, 0.0))):
+                drained = True
                 log.info(
                     "drained %d in-flight call(s) in %.2fs", busy, time.perf_counter() - started
                 )
@@ -467,7 +469,9 @@ class ChatadsServer:
                 log.warning("%s: cancelling %d call(s)", why, self.rules.busy)
                 break
         self._stop.set()
-        self.transport.stop(0.0)
+        # Drained: the last replies and trailers still go out (idle connections close
+        # at once). Not drained: what is left is cancelled now.
+        self.transport.stop(1.0 if drained else 0.0)
         if self.metrics is not None:
             self.metrics.stop()
         return self.save()
