@@ -129,9 +129,11 @@ def test_load_test_smoke(tmp_path: Path) -> None:
         rss = many["rss_kib"]
         assert rss["samples"] > 0 and 0 < rss["before"] <= rss["peak"]
         assert rss["after"] <= rss["peak"]
-        assert many["rss_per_open_stream_kib"] >= 0
+        assert many["rss_freed_per_stream_kib"] >= 0
         assert many["rss_growth_per_session_kib"] >= 0
     assert summary["many_sessions"]["sessions"] == 200
+    assert summary["many_sessions"]["rss_per_open_stream_kib"] >= 0
+    assert results["engine_in_process"]["session_context_kib"] >= 0
 
     assert [r["series"] for r in results["ghz"]] == ["ghz-echo", "ghz-score"]
     for run in results["ghz"]:
