@@ -1,7 +1,7 @@
 """The chatads pipeline in pure Python: the fair reference for the benchmarks.
 
 Built from what a competent Python engineer would pick, vectorised with numpy
-where that pays, and mirroring chatads' semantics (rust/src/engine.rs,
+where that pays, and mirroring chatads' semantics (rust/src/engine/,
 rust/src/rank/, rust/src/profile/, rust/src/text/) at the level that matters for
 cost and relevance:
 
