@@ -1493,7 +1493,7 @@ def main(
             records[:n_calls], secret, n_ads, cfg.client_cpus
         )
         results["engine_in_process"]["session_context_kib"] = session_context_kib(
-            records, secret, max(1000, plan.many_native)
+            records, secret, max(1000, plan.many_native[0])
         )
         env = {
             **os.environ,
