@@ -335,3 +335,164 @@ impl Rules {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privacy::consent::ConsentConfig;
+    use crate::text::weights::TermWeights;
+
+    fn rules(config: RulesConfig, keys: ApiKeys) -> Arc<Rules> {
+        let engine = Engine::new(
+            crate::engine::EngineConfig {
+                secret: b"0123456789abcdef-test".to_vec(),
+                consent: ConsentConfig {
+                    gdpr_when_unknown: false,
+                    ..Default::default()
+                },
+                fault_injection: true,
+                ..Default::default()
+            },
+            TermWeights::from_zipf([("the", 7.7)]),
+        )
+        .unwrap();
+        Arc::new(Rules::new(Arc::new(engine), keys, config))
+    }
+
+    fn score_bytes(request_id: &str, tmax_ms: u32) -> Vec<u8> {
+        wire::ScoreRequest {
+            request_id: request_id.into(),
+            user_id: "u".into(),
+            session_id: "s".into(),
+            message: "cheap flights".into(),
+            max_ads: 3,
+            tmax_ms,
+            ..Default::default()
+        }
+        .encode_to_vec()
+    }
+
+    #[test]
+    fn limits_refuse_at_once_and_free_their_slot() {
+        let r = rules(
+            RulesConfig {
+                max_in_flight: 2,
+                max_open_streams: 1,
+                ..Default::default()
+            },
+            ApiKeys::default(),
+        );
+        let a = r.admit(Method::Score, None).unwrap();
+        let b = r.admit(Method::Echo, None).unwrap();
+        let refused = r.admit(Method::GetAd, None).err().unwrap();
+        assert_eq!(refused.code, Code::ResourceExhausted);
+        let s = r.admit(Method::Chat, None).unwrap();
+        assert_eq!(
+            r.admit(Method::Chat, None).err().unwrap().code,
+            Code::ResourceExhausted
+        );
+        assert_eq!(r.busy(), 3);
+        drop((a, b, s));
+        assert_eq!(r.busy(), 0);
+        assert!(r.wait_idle(Duration::ZERO));
+        assert!(r.admit(Method::Score, None).is_ok());
+    }
+
+    #[test]
+    fn draining_refuses_new_calls_and_waits_for_the_last() {
+        let r = rules(RulesConfig::default(), ApiKeys::default());
+        let open = r.admit(Method::Chat, None).unwrap();
+        r.start_draining();
+        let e = r.admit(Method::Score, None).err().unwrap();
+        assert_eq!(e.code, Code::Unavailable);
+        assert!(!r.wait_idle(Duration::from_millis(20)));
+        let waiter = {
+            let r = r.clone();
+            std::thread::spawn(move || r.wait_idle(Duration::from_secs(10)))
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        drop(open);
+        assert!(waiter.join().unwrap());
+    }
+
+    #[test]
+    fn keys_are_checked_before_anything_else() {
+        let keys = ApiKeys::new([("exchange", "exchange-key-0123456789")]).unwrap();
+        let r = rules(RulesConfig::default(), keys);
+        let e = r.admit(Method::Score, None).err().unwrap();
+        assert_eq!(e.code, Code::Unauthenticated);
+        let e = r
+            .admit(Method::ForgetUser, Some(b"Bearer exchange-key-0123456789"))
+            .err()
+            .unwrap();
+        assert_eq!(e.code, Code::PermissionDenied);
+        assert_eq!(r.busy(), 0, "a refused call holds no slot");
+    }
+
+    #[test]
+    fn budgets_count_from_arrival() {
+        let r = rules(RulesConfig::default(), ApiKeys::default());
+        let now = Instant::now();
+        // tmax already spent waiting (arrived 60 ms ago, tmax 50 ms): a no-bid, unscored.
+        let scored = r.engine.turns_scored.load(Ordering::Relaxed);
+        let arrived = now - Duration::from_millis(60);
+        let reply = r
+            .unary(Method::Score, &score_bytes("late", 50), arrived, None)
+            .unwrap();
+        let reply = wire::ScoreResponse::decode(reply.as_slice()).unwrap();
+        assert_eq!(reply.reasons, vec![TMAX_EXCEEDED.to_string()]);
+        assert_eq!(reply.request_id, "late");
+        assert_eq!(r.engine.turns_scored.load(Ordering::Relaxed), scored);
+        // Scoring that overruns tmax: the late ads are not sent.
+        let slow = format!("{}30", crate::engine::SLEEP_REQUEST_PREFIX);
+        let reply = r
+            .unary(Method::Score, &score_bytes(&slow, 10), Instant::now(), None)
+            .unwrap();
+        let reply = wire::ScoreResponse::decode(reply.as_slice()).unwrap();
+        assert!(reply.ads.is_empty() && reply.reasons == [TMAX_EXCEEDED]);
+        // Too little of the deadline left: DEADLINE_EXCEEDED, not scored.
+        let e = r
+            .unary(
+                Method::Score,
+                &score_bytes("x", 0),
+                Instant::now(),
+                Some(Instant::now() + Duration::from_micros(100)),
+            )
+            .unwrap_err();
+        assert_eq!(e.code, Code::DeadlineExceeded);
+        assert!(e.message.contains("too little to score"));
+        // Other methods: only a passed deadline stops them.
+        let e = r
+            .unary(Method::GetAd, b"", Instant::now(), Some(Instant::now()))
+            .unwrap_err();
+        assert_eq!(e.code, Code::DeadlineExceeded);
+    }
+
+    #[test]
+    fn errors_map_to_statuses_and_panics_stay_in_their_call() {
+        let r = rules(RulesConfig::default(), ApiKeys::default());
+        let now = Instant::now();
+        let e = r.unary(Method::Score, b"\xff\xff", now, None).unwrap_err();
+        assert_eq!(e.code, Code::InvalidArgument);
+        assert!(e.message.starts_with("ScoreRequest: "), "{}", e.message);
+        let get = wire::GetAdRequest {
+            ad_id: "nope".into(),
+        }
+        .encode_to_vec();
+        let e = r.unary(Method::GetAd, &get, now, None).unwrap_err();
+        assert_eq!(e.code, Code::NotFound);
+        let panic = score_bytes(crate::engine::PANIC_REQUEST_ID, 0);
+        let e = r.unary(Method::Score, &panic, now, None).unwrap_err();
+        assert_eq!(e, Status::internal(Method::Score));
+        assert!(r
+            .unary(Method::Score, &score_bytes("ok", 0), now, None)
+            .is_ok());
+        let turn = wire::ChatTurn { request: None }.encode_to_vec();
+        let e = r.chat_turn(&turn, now, None).unwrap_err();
+        assert_eq!(e.code, Code::InvalidArgument);
+        assert!(e.message.starts_with("request: "));
+        let text = r.metrics.render(&r.engine, 0.0);
+        assert!(text.contains(r#"chatads_rpcs_total{code="INTERNAL",method="Score"} 1"#));
+        assert!(text.contains(r#"chatads_rpcs_total{code="NOT_FOUND",method="GetAd"} 1"#));
+    }
+}
