@@ -3,8 +3,13 @@ loopback port, once per transport (native and grpcio)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import grpc
 import pytest
@@ -91,3 +96,43 @@ def scoring(channel: grpc.Channel) -> chatads_pb2_grpc.AdScoringStub:
 @pytest.fixture(scope="module")
 def catalog(channel: grpc.Channel) -> chatads_pb2_grpc.CatalogStub:
     return chatads_pb2_grpc.CatalogStub(channel)
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for process {pid}")
+
+
+@contextlib.contextmanager
+def serve_process(
+    data_dir: Path, *args: str, **env: str
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """A real `chatads serve` process on a free loopback port (the transport comes from
+    CHATADS_TRANSPORT), with a small demo catalog; yields it and its address, and ends
+    it with SIGTERM (SIGKILL if it does not stop)."""
+    environ = {
+        **os.environ,
+        "CHATADS_DEMO_CATALOG_SIZE": "500",
+        "CHATADS_GDPR_WHEN_UNKNOWN": "false",
+        "CHATADS_LOG_LEVEL": "WARNING",
+        **env,
+    }
+    cmd = [sys.executable, "-m", "chatads.cli", "serve", "--port", "0"]
+    cmd += ["--data-dir", str(data_dir), *args]
+    proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        m = re.search(r"listening on (\S+)", line)
+        assert m, line
+        yield proc, m.group(1)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()

@@ -77,8 +77,11 @@ class H2Client:
 
     def flush(self) -> None:
         data = self.conn.data_to_send()
-        if data:
-            self.sock.sendall(data)
+        if data and not self.closed:
+            try:
+                self.sock.sendall(data)
+            except OSError:  # the server closed the connection (it may: GOAWAY)
+                self.closed = True
 
     def open(self, path: str, metadata: tuple[tuple[str, str], ...] = ()) -> int:
         """Opens a gRPC call (HEADERS, no END_STREAM); returns the stream id."""

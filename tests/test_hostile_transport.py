@@ -9,11 +9,9 @@ Every test runs against both transports; the raw HTTP/2 client is tests/h2client
 from __future__ import annotations
 
 import os
-import re
 import resource
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,7 +24,7 @@ from chatads.server import ChatadsServer
 from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 
-from .conftest import make_settings
+from .conftest import make_settings, rss_mib, serve_process
 from .h2client import H2Client, grpc_frame
 
 pytestmark = [pytest.mark.usefixtures("transport"), pytest.mark.timeout(300)]
@@ -105,17 +103,27 @@ def test_a_length_prefix_that_lies_is_an_error(server: ChatadsServer) -> None:
 
 
 def test_streams_reset_mid_message(server: ChatadsServer) -> None:
-    client = H2Client(server.address)
+    """Calls reset halfway through their message. Many resets in a row are also the
+    HTTP/2 "rapid reset" attack: the server may answer it by closing the connection
+    (tonic's h2 does, past a budget of pending resets); then the client reconnects."""
+    half = grpc_frame(REQUEST.SerializeToString())[:20]
+    client, closed_by_server = H2Client(server.address), 0
     try:
-        half = grpc_frame(REQUEST.SerializeToString())[:20]
-        for _ in range(200):
-            sid = client.open(SCORE if _ % 2 else CHAT)
+        for i in range(200):
+            if client.closed:
+                closed_by_server += 1
+                client.close()
+                client = H2Client(server.address)
+            sid = client.open(SCORE if i % 2 else CHAT)
             client.send(sid, half)
             client.reset(sid)
-        client.flush()
+            if i % 50 == 49:  # in bursts, as an attacker would send them
+                client.flush()
+                client.pump(0.05)
         client.pump(0.5)
     finally:
         client.close()
+    print(f"\n200 resets mid-message: the server closed {closed_by_server} connection(s)")
     _still_serves(server.address)
     _wait_idle(server)
 
@@ -225,36 +233,10 @@ def test_ten_thousand_open_chat_streams(server: ChatadsServer, transport: str) -
     _still_serves(server.address)
 
 
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
-
-
 @pytest.fixture()
 def server_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    env = {
-        **os.environ,
-        "CHATADS_DEMO_CATALOG_SIZE": "500",
-        "CHATADS_GDPR_WHEN_UNKNOWN": "false",
-        "CHATADS_LOG_LEVEL": "WARNING",
-    }
-    cmd = [sys.executable, "-m", "chatads.cli", "serve", "--port", "0"]
-    cmd += ["--data-dir", str(tmp_path / "data")]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        m = re.search(r"listening on (\S+)", proc.stdout.readline())
-        assert m
-        yield proc, m.group(1)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+    with serve_process(tmp_path / "data") as served:
+        yield served
 
 
 def test_a_client_that_stops_reading_cannot_grow_server_memory(
@@ -262,7 +244,7 @@ def test_a_client_that_stops_reading_cannot_grow_server_memory(
 ) -> None:
     proc, address = server_process
     _still_serves(address)
-    rss_before = _rss_mib(proc.pid)
+    rss_before = rss_mib(proc.pid)
     client = H2Client(address, read_replies=False)
     sent = 0
     try:
@@ -290,7 +272,7 @@ def test_a_client_that_stops_reading_cannot_grow_server_memory(
                 stalled_since = time.monotonic()
             elif time.monotonic() - stalled_since > 2.0:
                 break
-        rss_held = _rss_mib(proc.pid)
+        rss_held = rss_mib(proc.pid)
         how = f"connection closed ({client.terminated})" if client.closed else "window closed"
         print(
             f"\nstopped reading: {sent / 2**20:.2f} MiB of turns sent, then {how}; "

@@ -10,10 +10,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -28,7 +24,7 @@ from chatads.server import TMAX_EXCEEDED, ChatadsServer
 from chatads.v1 import chatads_pb2 as pb
 from chatads.v1 import chatads_pb2_grpc
 
-from .conftest import make_settings
+from .conftest import make_settings, rss_mib, serve_process
 
 
 def _request(request_id: str = "r1", **fields: Any) -> pb.ScoreRequest:
@@ -177,35 +173,18 @@ def test_rust_panic_is_internal_for_that_call_only() -> None:
 # ---- sustained overload against a real server process ------------------------------
 
 
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
-
-
 @pytest.mark.slow
 def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "CHATADS_DEMO_CATALOG_SIZE": "2000",
-        "CHATADS_GDPR_WHEN_UNKNOWN": "false",
-        "CHATADS_LOG_LEVEL": "WARNING",
-    }
-    cmd = [sys.executable, "-m", "chatads.cli", "serve", "--port", "0", "--workers", "2"]
-    cmd += ["--max-concurrent-rpcs", "16", "--data-dir", str(tmp_path / "data")]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        m = re.search(r"listening on (\S+)", line)
-        assert m, line
-        address = m.group(1)
+    args = ("--workers", "2", "--max-concurrent-rpcs", "16")
+    with serve_process(tmp_path / "data", *args, CHATADS_DEMO_CATALOG_SIZE="2000") as (
+        proc,
+        address,
+    ):
         with grpc.insecure_channel(address) as ch:
             scoring = chatads_pb2_grpc.AdScoringStub(ch)
             for i in range(50):  # warm up
                 scoring.Score(_request(f"w{i}"), timeout=10)
-        rss_before = _rss_mib(proc.pid)
+        rss_before = rss_mib(proc.pid)
 
         codes: Counter[str] = Counter()
         waits: dict[str, list[float]] = {}
@@ -243,11 +222,11 @@ def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path
             t.start()
         while time.perf_counter() - load_started < 5.0:
             time.sleep(0.25)
-            rss_peak = max(rss_peak, _rss_mib(proc.pid))
+            rss_peak = max(rss_peak, rss_mib(proc.pid))
         stop.set()
         for t in threads:
             t.join(timeout=15)
-        rss_after = _rss_mib(proc.pid)
+        rss_after = rss_mib(proc.pid)
 
         # Load is gone: calls are served normally again.
         latencies = []
@@ -273,10 +252,3 @@ def test_sustained_overload_fails_fast_stays_bounded_and_recovers(tmp_path: Path
         assert latencies[25] < 0.05
         # Refusals are fast: no waiting for a worker (the 2 s timeout is never reached).
         assert medians["RESOURCE_EXHAUSTED"] < 500, medians
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
