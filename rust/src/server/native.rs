@@ -132,6 +132,31 @@ fn grpc_timeout(headers: &HeaderMap) -> Option<Duration> {
     })
 }
 
+/// How long before the caller's deadline a call still waiting for a worker is
+/// answered DEADLINE_EXCEEDED. tonic's own timeout fires at the deadline with
+/// CANCELLED ("Timeout expired"); answering just before it gives the caller the
+/// status gRPC prescribes. The queued job still runs when a worker is free, sees
+/// the deadline passed and does not score (the rules count it then).
+const DEADLINE_GUARD: Duration = Duration::from_millis(1);
+
+/// `job`'s outcome, or None when `deadline` (less the guard) comes first.
+async fn within_deadline<T>(
+    deadline: Option<Instant>,
+    job: tokio::task::JoinHandle<T>,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    match deadline {
+        None => Some(job.await),
+        Some(d) => {
+            let at = d.checked_sub(DEADLINE_GUARD).unwrap_or(d);
+            tokio::time::timeout_at(at.into(), job).await.ok()
+        }
+    }
+}
+
+fn queued_past_deadline() -> Status {
+    Status::deadline_exceeded("the deadline passed while waiting for a worker")
+}
+
 struct Shared {
     rules: Arc<Rules>,
     workers: Handle,
@@ -151,14 +176,15 @@ impl Shared {
         let rules = self.rules.clone();
         let job = move || rules.unary(method, &body, arrived, deadline);
         let joined = if method.is_bulk() {
-            self.workers.spawn_blocking(job).await
+            self.workers.spawn_blocking(job)
         } else {
-            self.workers.spawn(async move { job() }).await
+            self.workers.spawn(async move { job() })
         };
-        match joined {
-            Ok(Ok(reply)) => Ok(Bytes::from(reply)),
-            Ok(Err(status)) => Err(status.into()),
-            Err(_) => Err(Status::internal(method).into()),
+        match within_deadline(deadline, joined).await {
+            Some(Ok(Ok(reply))) => Ok(Bytes::from(reply)),
+            Some(Ok(Err(status))) => Err(status.into()),
+            Some(Err(_)) => Err(Status::internal(method).into()),
+            None => Err(queued_past_deadline().into()),
         }
     }
 }
@@ -203,12 +229,12 @@ async fn next_turn(mut st: ChatState) -> Option<(Result<Bytes, tonic::Status>, C
     let joined = st
         .shared
         .workers
-        .spawn(async move { rules.chat_turn(&turn, arrived, deadline) })
-        .await;
-    let out = match joined {
-        Ok(Ok(reply)) => Ok(Bytes::from(reply)),
-        Ok(Err(status)) => Err(status),
-        Err(_) => Err(Status::internal(Method::Chat)),
+        .spawn(async move { rules.chat_turn(&turn, arrived, deadline) });
+    let out = match within_deadline(deadline, joined).await {
+        Some(Ok(Ok(reply))) => Ok(Bytes::from(reply)),
+        Some(Ok(Err(status))) => Err(status),
+        Some(Err(_)) => Err(Status::internal(Method::Chat)),
+        None => Err(queued_past_deadline()),
     };
     match out {
         Ok(reply) => Some((Ok(reply), st)),
