@@ -21,8 +21,6 @@ from chatads import _core
 
 log = logging.getLogger("chatads.auth")
 
-ROLES = ("exchange", "admin")
-
 
 class ApiKeyError(ValueError):
     """A key list that cannot be used (unknown role, short key); the message never

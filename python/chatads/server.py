@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
 
 from chatads._core import NativeServer, ServerRules, configure_logging
 from chatads.auth import ApiKeys, is_loopback
@@ -45,19 +47,8 @@ from chatads.v1 import chatads_pb2
 
 log = logging.getLogger("chatads.server")
 
-PACKAGE = "chatads.v1"
-SCORING = f"{PACKAGE}.AdScoring"
-CATALOG = f"{PACKAGE}.Catalog"
-PRIVACY = f"{PACKAGE}.Privacy"
-DIAGNOSTICS = f"{PACKAGE}.Diagnostics"
-SERVICES = (SCORING, CATALOG, PRIVACY, DIAGNOSTICS)
-#: Methods of each service (the rules behind them live in Rust).
-METHODS = {
-    SCORING: ("Score", "Chat"),
-    CATALOG: ("UpsertAds", "DeleteAds", "GetAd"),
-    PRIVACY: ("GetProfile", "ForgetUser", "SetOptOut", "ExplainAd"),
-    DIAGNOSTICS: ("Echo",),
-}
+#: The chatads.v1 services, from the proto (the rules behind them live in Rust).
+SERVICES = tuple(s.full_name for s in chatads_pb2.DESCRIPTOR.services_by_name.values())
 
 #: The reason a no-bid gives when `tmax_ms` cannot be (or was not) met.
 TMAX_EXCEEDED = "tmax_exceeded"
@@ -281,9 +272,12 @@ def _chat(rules: ServerRules) -> grpc.RpcMethodHandler:
 def build_handlers(rules: ServerRules) -> list[grpc.GenericRpcHandler]:
     """The chatads.v1 services as generic bytes-in/bytes-out grpcio handlers."""
     handlers = []
-    for service, methods in METHODS.items():
-        table = {m: _chat(rules) if m == "Chat" else _unary(rules, m) for m in methods}
-        handlers.append(grpc.method_handlers_generic_handler(service, table))
+    for service in chatads_pb2.DESCRIPTOR.services_by_name.values():
+        table = {
+            m.name: _chat(rules) if m.client_streaming else _unary(rules, m.name)
+            for m in service.methods
+        }
+        handlers.append(grpc.method_handlers_generic_handler(service.full_name, table))
     return handlers
 
 
@@ -291,10 +285,6 @@ class GrpcioTransport:
     """The thin Python transport: grpcio threads move bytes between the socket and Rust."""
 
     def __init__(self, settings: Settings, rules: ServerRules, tls: TlsFiles | None) -> None:
-        from grpc_health.v1 import health
-        from grpc_reflection.v1alpha import reflection
-
-        self._health_module = health
         options: list[tuple[str, Any]] = [
             ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
             ("grpc.max_send_message_length", settings.max_receive_message_bytes),
@@ -315,13 +305,11 @@ class GrpcioTransport:
             # Calls beyond this (served + queued) fail at once with RESOURCE_EXHAUSTED.
             maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
         )
-        from grpc_health.v1 import health_pb2_grpc
-
         self.health = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         # Reflection serves the descriptors that importing chatads_pb2 registered.
         names = (
-            *(s.full_name for s in chatads_pb2.DESCRIPTOR.services_by_name.values()),
+            *SERVICES,
             health.SERVICE_NAME,
             reflection.SERVICE_NAME,
         )
@@ -344,8 +332,6 @@ class GrpcioTransport:
         self.set_serving(True)
 
     def set_serving(self, serving: bool) -> None:
-        from grpc_health.v1 import health_pb2
-
         status = (
             health_pb2.HealthCheckResponse.SERVING
             if serving
@@ -391,7 +377,6 @@ class ChatadsServer:
         self._stop = threading.Event()
         self._hurry = threading.Event()
         self._sweeper = threading.Thread(target=self._sweep, name="chatads-sweeper", daemon=True)
-        self._started = False
 
     @property
     def port(self) -> int:
@@ -418,7 +403,6 @@ class ChatadsServer:
             level if isinstance(level, str) else "INFO", "json" if json_logs else "text"
         )
         self.transport.start()
-        self._started = True
         self._sweeper.start()
         if self.metrics is not None:
             port = self.metrics.serve(self.settings.metrics_host, self.settings.metrics_port)

@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
-use prost::Message;
 
 use super::call::{Method, Status};
 use crate::engine::Engine;
@@ -111,13 +110,6 @@ impl Metrics {
         self.basis.with_label_values(&[basis]).inc();
         for reason in &reply.reasons {
             self.reasons.with_label_values(&[reason.as_str()]).inc();
-        }
-    }
-
-    /// Same as [`observe_score`](Self::observe_score), from encoded bytes.
-    pub fn observe_score_bytes(&self, reply: &[u8]) {
-        if let Ok(r) = wire::ScoreResponse::decode(reply) {
-            self.observe_score(&r);
         }
     }
 

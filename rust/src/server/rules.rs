@@ -312,10 +312,6 @@ impl Rules {
         self.draining.store(true, Ordering::Release);
     }
 
-    pub fn is_draining(&self) -> bool {
-        self.draining.load(Ordering::Acquire)
-    }
-
     /// Calls in flight plus open Chat streams.
     pub fn busy(&self) -> usize {
         let n = self.metrics.in_flight.load(Ordering::Acquire)
