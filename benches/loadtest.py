@@ -1175,7 +1175,13 @@ def write_report(results: dict[str, Any], out: Path) -> str:
         f"Machine: {meta['cpu']}, {meta['cores']} cores; {meta['layout']}. "
         f"Catalog: {meta['ads']:,} demo ads in every server. chatads serves on two "
         f"transports: native (tonic in Rust; engine workers auto, "
-        f"{meta['native_workers']} here) and grpcio (the thin Python server, "
+        f"{meta['native_workers']} here; "
+        + (
+            f"{meta.get('native_io_threads', 1)} I/O thread(s) handing calls to them"
+            if meta.get("native_io_threads", 1)
+            else "no I/O threads: the engine runs inline"
+        )
+        + ") and grpcio (the thin Python server, "
         f"{meta['workers']} worker threads"
         + ("; the baseline has as many)." if meta["baseline"] else ").")
         + f" Workload: {meta['workload']['users']:,} users, "
@@ -1426,6 +1432,13 @@ def main(
     profile: Annotated[
         bool, typer.Option(help="perf profile of the native server (Score, Echo) by layer")
     ] = False,
+    io_threads: Annotated[
+        int,
+        typer.Option(
+            help="native server's io_threads (0: the engine runs inline on the threads "
+            "that read; see docs/operations.md)"
+        ),
+    ] = 1,
 ) -> None:
     """Run the load test and write the report."""
     started = time.monotonic()
@@ -1504,7 +1517,7 @@ def main(
         servers: dict[str, Server] = {}
         try:
             for name, transport, extra in (
-                ("chatads", "native", []),  # engine workers: auto
+                ("chatads", "native", []),  # engine workers: auto; io_threads below
                 ("grpcio", "grpcio", [f"--workers={workers}"]),
             ):
                 port = free_port()
@@ -1519,7 +1532,7 @@ def main(
                         "--demo",
                         f"--data-dir={work / f'data-{transport}'}",
                     ],
-                    {**env, "CHATADS_TRANSPORT": transport},
+                    {**env, "CHATADS_TRANSPORT": transport, "CHATADS_IO_THREADS": str(io_threads)},
                     port,
                     out / f"chatads-{transport}-server.log",
                     cfg.server_cpus,
@@ -1581,6 +1594,7 @@ def main(
         "ads": n_ads,
         # What the native transport's auto resolves to: the cores it may run on.
         "native_workers": len(cfg.server_cpus) if cfg.server_cpus else cores,
+        "native_io_threads": io_threads,
         "workers": workers,
         "clients": clients,
         "chat_sessions_open": sessions,

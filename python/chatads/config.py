@@ -35,7 +35,13 @@ class Settings(BaseSettings):
         description="engine worker threads; 0 = auto (native: one per core, grpcio: 8)",
     )
     io_threads: int = Field(
-        1, ge=1, le=64, description="native transport: threads for sockets, HTTP/2 and TLS"
+        1,
+        ge=0,
+        le=64,
+        description="native transport: threads that only do sockets, HTTP/2 and TLS and hand "
+        "calls to the workers, so time queued for a worker counts against a call's budget; "
+        "0 = none: each worker reads its own connections and runs the engine inline (less "
+        "CPU per call; a call is stamped as arrived when a worker reads it)",
     )
     max_open_streams: int = Field(
         20_000,
