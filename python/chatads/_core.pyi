@@ -71,6 +71,12 @@ def decode_tc_string(tc: str, *, vendor_id: int | None = None) -> dict[str, Any]
 def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """Python-compatible tokens of one text (sklearn's default analyzer)."""
 
+def wordpiece_ids(texts: list[str]) -> list[list[int]]:
+    """The semantic text model's WordPiece ids of each text (no special tokens)."""
+
+def static_embed(texts: list[str]) -> npt.NDArray[np.float32]:
+    """The semantic model's pooled static token embeddings alone: `(n, 64)`, unit rows."""
+
 @final
 class SensitiveGuard:
     """The sensitive-category guard (GDPR Art. 9): which special categories a text touches."""
@@ -167,6 +173,8 @@ class Engine:
         data_dir: str | None = None,
         fault_injection: bool = False,
         snapshot_interval_s: float = 60.0,
+        text_model: str = "hashing",
+        text_mix: tuple[float, float, float] = (1.0, 0.6, 0.3),
     ) -> Engine: ...
     @property
     def d(self) -> int: ...

@@ -142,6 +142,17 @@ class Settings(BaseSettings):
 
     # Text pipeline
     d: int = Field(64, ge=2, le=4096, description="embedding dimension")
+    text_model: Literal["hashing", "semantic"] = Field(
+        "hashing",
+        description="how text becomes a vector: hashing (hashed words' random projection and "
+        "the topic lexicon) or semantic (static token embeddings distilled from "
+        "all-MiniLM-L6-v2, mixed with the lexicon and the hashed words; needs d = 64)",
+    )
+    text_mix: tuple[float, float, float] = Field(
+        (1.0, 0.6, 0.3),
+        description="semantic model: weights of its token embeddings, topic lexicon and "
+        "hashed words, each part normalised first",
+    )
     n_features: int = Field(2**20, ge=1, le=2**31 - 1)
     ngram_range: tuple[int, int] = (1, 1)
     seed: int = Field(0x00C4A7AD, ge=0)

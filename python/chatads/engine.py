@@ -74,6 +74,8 @@ class Engine:
             data_dir=None if settings.data_dir is None else str(settings.data_dir.expanduser()),
             fault_injection=settings.fault_injection,
             snapshot_interval_s=settings.snapshot_interval_s,
+            text_model=settings.text_model,
+            text_mix=settings.text_mix,
         )
         for problem in self._core.recovery_report():
             log.warning("recovery: %s", problem)

@@ -40,6 +40,19 @@ pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Replaces a small file atomically (written, fsynced, renamed, directory fsynced).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = with_suffix(path, ".tmp");
+    {
+        let mut f = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
+        f.write_all(bytes)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| io_err(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
 /// Writes a snapshot file atomically; the previous one becomes `<path>.prev`.
 pub fn write_snapshot(path: &Path, magic: &[u8; 16], version: u32, payload: &[u8]) -> Result<()> {
     let mut buf = Vec::with_capacity(payload.len() + 32);

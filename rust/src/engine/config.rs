@@ -43,6 +43,10 @@ pub struct EngineConfig {
     pub d: usize,
     pub seed: u64,
     pub hashing: HashingConfig,
+    /// How text becomes a vector (ads and turns alike).
+    pub text_model: TextModel,
+    /// The semantic model's mix of its parts.
+    pub text_mix: crate::text::embed::TextMix,
     pub profile: ProfileConfig,
     pub catalog: CatalogConfig,
     pub rank: RankConfig,
@@ -65,6 +69,8 @@ impl Default for EngineConfig {
             d: 64,
             seed: 0x00C4_A7AD,
             hashing: HashingConfig::default(),
+            text_model: TextModel::Hashing,
+            text_mix: crate::text::embed::TextMix::default(),
             profile: ProfileConfig::default(),
             catalog: CatalogConfig::default(),
             rank: RankConfig::default(),
@@ -74,6 +80,35 @@ impl Default for EngineConfig {
             data_dir: None,
             fault_injection: false,
             secret: Vec::new(),
+        }
+    }
+}
+
+/// How text becomes a vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextModel {
+    /// Hashed words' random projection plus topic-lexicon evidence.
+    Hashing,
+    /// Static token embeddings distilled from all-MiniLM-L6-v2, mixed with
+    /// the topic lexicon (topic vectors placed by their names) and the hashed words.
+    Semantic,
+}
+
+impl TextModel {
+    pub fn parse(name: &str) -> crate::error::Result<Self> {
+        match name {
+            "hashing" => Ok(Self::Hashing),
+            "semantic" => Ok(Self::Semantic),
+            other => Err(crate::error::CoreError::invalid(
+                "text_model",
+                format!("{other:?} is not one of \"hashing\", \"semantic\""),
+            )),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Hashing => "hashing",
+            Self::Semantic => "semantic",
         }
     }
 }

@@ -20,6 +20,9 @@ use super::{unix_ms, Engine};
 pub const CATALOG_SNAPSHOT: &str = "catalog.snap";
 pub const CATALOG_LOG: &str = "catalog.log";
 pub const PROFILE_SNAPSHOT: &str = "profiles.snap";
+/// Which text space the stored profiles live in (model, d, seed, mix):
+/// profiles learnt in another space are not restored.
+pub const TEXT_SPACE: &str = "text_space";
 const CATALOG_MAGIC: &[u8; 16] = b"CHATADS-CATALOG\0";
 const PROFILE_MAGIC: &[u8; 16] = b"CHATADS-PROFILES";
 const SNAPSHOT_VERSION: u32 = 1;
@@ -64,7 +67,39 @@ impl Engine {
         if !self.catalog.is_empty() {
             self.catalog.fold(true)?;
         }
-        if let Some(bytes) = read_snapshot_or_prev(
+        let space = self.text_space();
+        let stored_space = std::fs::read_to_string(dir.join(TEXT_SPACE)).ok();
+        // Before this file existed, every data directory held hashing-model profiles.
+        let same_space = match stored_space.as_deref() {
+            Some(s) => s.trim() == space,
+            None => self.config.text_model == super::TextModel::Hashing,
+        };
+        if !same_space && dir.join(PROFILE_SNAPSHOT).exists() {
+            report.push(format!(
+                "{PROFILE_SNAPSHOT}: learnt in another text space ({}), this process uses \
+                 {space}; starting without profiles",
+                stored_space.as_deref().unwrap_or("hashing").trim()
+            ));
+        }
+        if !same_space {
+            // The old space's profiles go (a later start must not restore them
+            // either), then the new space is recorded, before any profile of it
+            // can be snapshotted.
+            let snap = dir.join(PROFILE_SNAPSHOT);
+            for f in [crate::durable::with_suffix(&snap, ".prev"), snap] {
+                match std::fs::remove_file(&f) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(crate::error::CoreError::Internal(format!(
+                            "{}: {e}",
+                            f.display()
+                        )))
+                    }
+                }
+            }
+            crate::durable::write_atomic(&dir.join(TEXT_SPACE), space.as_bytes())?;
+        } else if let Some(bytes) = read_snapshot_or_prev(
             &dir.join(PROFILE_SNAPSHOT),
             PROFILE_MAGIC,
             SNAPSHOT_VERSION,
@@ -85,6 +120,18 @@ impl Engine {
         }
         self.recovery = report;
         Ok(())
+    }
+
+    /// The text space profiles are learnt in, as stored in [`TEXT_SPACE`].
+    fn text_space(&self) -> String {
+        let c = &self.config;
+        match c.text_model {
+            super::TextModel::Hashing => format!("hashing d={} seed={}", c.d, c.seed),
+            super::TextModel::Semantic => format!(
+                "semantic minilm-static-v1 d={} seed={} mix={},{},{}",
+                c.d, c.seed, c.text_mix.semantic, c.text_mix.topics, c.text_mix.hashing
+            ),
+        }
     }
 
     /// Replays logged ads (already validated once): one that no longer

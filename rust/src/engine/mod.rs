@@ -49,6 +49,7 @@ use crate::privacy::sensitive::SensitiveGuard;
 use crate::profile::{KeyHasher, ProfileStore};
 use crate::rank;
 use crate::text::embed::Embedder;
+use crate::text::semantic::StaticEmbeddings;
 use crate::text::topics::Topics;
 use crate::text::weights::TermWeights;
 use crate::wire;
@@ -81,7 +82,9 @@ mod privacy;
 #[cfg(test)]
 mod tests;
 
-pub use config::{EngineConfig, Limits, SensitiveTurnAds, PANIC_REQUEST_ID, SLEEP_REQUEST_PREFIX};
+pub use config::{
+    EngineConfig, Limits, SensitiveTurnAds, TextModel, PANIC_REQUEST_ID, SLEEP_REQUEST_PREFIX,
+};
 pub use durable::{CATALOG_LOG, CATALOG_SNAPSHOT, PROFILE_SNAPSHOT};
 pub use text::Turn;
 pub(crate) use validate::check_batch;
@@ -126,13 +129,31 @@ impl Engine {
         if config.secret.len() < 16 {
             return Err(CoreError::invalid("secret", "must be at least 16 bytes"));
         }
-        let topics = Arc::new(Topics::builtin(config.d, config.seed)?);
+        let mut topics = Topics::builtin(config.d, config.seed)?;
+        let semantic = match config.text_model {
+            TextModel::Hashing => None,
+            TextModel::Semantic => Some(StaticEmbeddings::builtin(config.d)?),
+        };
+        if let Some(sem) = &semantic {
+            // Topic vectors from the taxonomy's names, in the same space.
+            topics.place_by_name(|name| {
+                let mut v = vec![0f32; config.d];
+                let mut ids = Vec::new();
+                let lower = crate::text::tokenize::lowercase(name);
+                (sem.accumulate(&lower, &mut v, &mut ids) > 0
+                    && crate::text::topics::normalize(&mut v) > 1e-6)
+                    .then_some(v)
+            });
+        }
+        let topics = Arc::new(topics);
         let embedder = Embedder {
             hashing: config.hashing.clone(),
             weights: Arc::new(weights),
             topics: topics.clone(),
             d: config.d,
             seed: config.seed,
+            semantic,
+            mix: config.text_mix,
         };
         // Fail on a bad factory string now, not at the first fold.
         if config.catalog.index_factory != "auto" {

@@ -147,6 +147,41 @@ fn hash_texts<'py>(
     ))
 }
 
+/// The semantic text model's WordPiece ids of each text (no special tokens),
+/// as the teacher's `tokenizer.json` gives them.
+#[pyfunction]
+fn wordpiece_ids(py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<Vec<u32>>> {
+    let table = crate::text::semantic::StaticEmbeddings::builtin(64)?;
+    Ok(py.detach(|| {
+        texts
+            .iter()
+            .map(|t| {
+                let mut ids = Vec::new();
+                table.tokenize(t, &mut ids);
+                ids
+            })
+            .collect()
+    }))
+}
+
+/// The semantic text model's pooled static token embeddings alone: `(n, 64)`
+/// float32, rows L2-normalised (zeros when no token is known).
+#[pyfunction]
+fn static_embed<'py>(py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    let table = crate::text::semantic::StaticEmbeddings::builtin(64)?;
+    let (n, d) = (texts.len(), table.d());
+    let flat = py.detach(|| {
+        let mut out = vec![0f32; n * d];
+        let mut ids = Vec::new();
+        for (row, t) in out.chunks_exact_mut(d).zip(&texts) {
+            table.accumulate(t, row, &mut ids);
+            crate::text::topics::normalize(row);
+        }
+        out
+    });
+    PyArray1::from_vec(py, flat).reshape([n, d])
+}
+
 /// Decodes a TCF v2 TC string into what matters for `vendor_id`; None if it does not decode.
 #[pyfunction]
 #[pyo3(signature = (tc, *, vendor_id = None))]
@@ -422,7 +457,7 @@ impl PyEngine {
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
         contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false,
-        snapshot_interval_s = 60.0))]
+        snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 0.6, 0.3)))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -455,7 +490,10 @@ impl PyEngine {
         data_dir: Option<std::path::PathBuf>,
         fault_injection: bool,
         snapshot_interval_s: f64,
+        text_model: String,
+        text_mix: (f32, f32, f32),
     ) -> PyResult<Self> {
+        let text_model = crate::engine::TextModel::parse(&text_model)?;
         let sensitive_turn_ads = match sensitive_turn_ads.as_str() {
             "none" => SensitiveTurnAds::None,
             "profile_only" => SensitiveTurnAds::ProfileOnly,
@@ -474,6 +512,12 @@ impl PyEngine {
                 n_features,
                 ngram_range,
                 ..Default::default()
+            },
+            text_model,
+            text_mix: crate::text::embed::TextMix {
+                semantic: text_mix.0,
+                topics: text_mix.1,
+                hashing: text_mix.2,
             },
             profile: ProfileConfig {
                 half_life_s,
@@ -909,6 +953,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(hash_texts, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
+    m.add_function(wrap_pyfunction!(wordpiece_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(static_embed, m)?)?;
     m.add_function(wrap_pyfunction!(decode_tc_string, m)?)?;
     m.add(
         "InvalidArgumentError",

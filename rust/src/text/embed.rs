@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::hashing::{for_each_feature, index_and_sign, murmur3_signed, HashingConfig};
+use super::semantic::StaticEmbeddings;
 use super::tokenize::lowercase;
 use super::topics::{normalize, Topics};
 use super::weights::TermWeights;
@@ -50,6 +51,55 @@ impl TopicHits {
     }
 }
 
+/// How the semantic text model mixes its three parts, each normalised first:
+/// the static token embeddings, the topic-lexicon evidence and the hashed
+/// words' random projection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextMix {
+    pub semantic: f32,
+    pub topics: f32,
+    pub hashing: f32,
+}
+
+impl Default for TextMix {
+    fn default() -> Self {
+        Self {
+            semantic: 1.0,
+            topics: 0.6,
+            hashing: 0.3,
+        }
+    }
+}
+
+/// A text's embedding before it is normalised: its parts kept apart, so the
+/// semantic model can weigh them after the whole text (title and body of an
+/// ad) is seen.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    d: usize,
+    /// `hash | topic | semantic`, `d` each.
+    acc: Vec<f32>,
+    /// Total term weight of the hashed words (0 = nothing informative).
+    pub total: f32,
+    ids: Vec<u32>,
+}
+
+impl Parts {
+    pub fn new(d: usize) -> Self {
+        Self {
+            d,
+            acc: vec![0f32; 3 * d],
+            total: 0.0,
+            ids: Vec::new(),
+        }
+    }
+    fn split(&mut self) -> (&mut [f32], &mut [f32], &mut [f32]) {
+        let (hash, rest) = self.acc.split_at_mut(self.d);
+        let (topic, sem) = rest.split_at_mut(self.d);
+        (hash, topic, sem)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Embedder {
     pub hashing: HashingConfig,
@@ -57,14 +107,16 @@ pub struct Embedder {
     pub topics: Arc<Topics>,
     pub d: usize,
     pub seed: u64,
+    /// The semantic text model's static embeddings; `None` = hashing only.
+    pub semantic: Option<Arc<StaticEmbeddings>>,
+    pub mix: TextMix,
 }
 
 impl Embedder {
-    /// Adds the (unnormalised) embedding of `text` into `out` and its topic
-    /// evidence into `hits`; returns the total term weight seen (0 = nothing
-    /// informative in the text).
-    pub fn accumulate(&self, text: &str, out: &mut [f32], hits: &mut TopicHits) -> f32 {
-        debug_assert_eq!(out.len(), self.d);
+    /// Adds `text`'s hashed words, topic evidence and (semantic model) token
+    /// embeddings into `parts`, and its topic evidence into `hits`.
+    pub fn accumulate(&self, text: &str, parts: &mut Parts, hits: &mut TopicHits) {
+        debug_assert_eq!(parts.d, self.d);
         let lower = if self.hashing.lowercase {
             lowercase(text)
         } else {
@@ -73,56 +125,100 @@ impl Embedder {
         let d = self.d as u64;
         let scale = 1.0 / (NNZ as f32).sqrt();
         let mut total = 0.0f32;
-        for_each_feature(&lower, self.hashing.ngram_range, |feat| {
-            let h = murmur3_signed(feat.as_bytes());
-            let (col, sign) =
-                index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
-            let w = self.weights.weight(h, feat);
-            if w <= 0.0 {
-                return;
-            }
-            total += w;
-            let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
-            let signs = splitmix64(x);
-            let v = w * scale * sign as f32;
-            for k in 0..NNZ {
-                // 16 random bits scaled to 0..d (multiply-shift, no division).
-                let dim = (((x >> (16 * k)) & 0xFFFF) * d) >> 16;
-                let s = if (signs >> k) & 1 == 1 { v } else { -v };
-                out[dim as usize] += s;
-            }
-            for &t in self.topics.lookup(h) {
-                hits.add(t, w);
-                for (o, tv) in out.iter_mut().zip(self.topics.vector(t)) {
-                    *o += TOPIC_ALPHA * w * tv;
+        {
+            let (hash, topic, _) = parts.split();
+            for_each_feature(&lower, self.hashing.ngram_range, |feat| {
+                let h = murmur3_signed(feat.as_bytes());
+                let (col, sign) =
+                    index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
+                let w = self.weights.weight(h, feat);
+                if w <= 0.0 {
+                    return;
+                }
+                total += w;
+                let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+                let signs = splitmix64(x);
+                let v = w * scale * sign as f32;
+                for k in 0..NNZ {
+                    // 16 random bits scaled to 0..d (multiply-shift, no division).
+                    let dim = (((x >> (16 * k)) & 0xFFFF) * d) >> 16;
+                    let s = if (signs >> k) & 1 == 1 { v } else { -v };
+                    hash[dim as usize] += s;
+                }
+                for &t in self.topics.lookup(h) {
+                    hits.add(t, w);
+                    for (o, tv) in topic.iter_mut().zip(self.topics.vector(t)) {
+                        *o += w * tv;
+                    }
+                }
+            });
+        }
+        parts.total += total;
+        if let Some(sem) = &self.semantic {
+            let mut ids = std::mem::take(&mut parts.ids);
+            let (_, _, acc) = parts.split();
+            sem.accumulate(text, acc, &mut ids);
+            parts.ids = ids;
+        }
+    }
+
+    /// Adds a topic the text declares (an ad's `topics`) with weight `w`,
+    /// in the units of a lexicon hit.
+    fn declare(&self, parts: &mut Parts, topic: u16, w: f32) {
+        let (_, acc, _) = parts.split();
+        for (o, tv) in acc.iter_mut().zip(self.topics.vector(topic)) {
+            *o += w * tv;
+        }
+    }
+
+    /// The normalised embedding of what `parts` holds, or `None` when no
+    /// informative word was seen.
+    pub fn finish(&self, parts: &mut Parts) -> Option<Vec<f32>> {
+        let d = self.d;
+        let mut out = vec![0f32; d];
+        if parts.total <= 0.0 && parts.acc[d..2 * d].iter().all(|&x| x == 0.0) {
+            return None;
+        }
+        let (hash, topic, sem) = parts.split();
+        match &self.semantic {
+            None => {
+                for i in 0..d {
+                    out[i] = hash[i] + TOPIC_ALPHA * topic[i];
                 }
             }
-        });
-        total
+            Some(_) => {
+                let m = self.mix;
+                for (part, w) in [(hash, m.hashing), (topic, m.topics), (sem, m.semantic)] {
+                    if normalize(part) > 1e-6 && w != 0.0 {
+                        for (o, x) in out.iter_mut().zip(part.iter()) {
+                            *o += w * x;
+                        }
+                    }
+                }
+            }
+        }
+        (normalize(&mut out) > 1e-6).then_some(out)
     }
 
     /// Normalised embedding of a chat turn, or `None` when it carries no
     /// informative word.
     pub fn embed(&self, text: &str) -> (Option<Vec<f32>>, TopicHits) {
-        let mut v = vec![0f32; self.d];
+        let mut parts = Parts::new(self.d);
         let mut hits = TopicHits::default();
-        self.accumulate(text, &mut v, &mut hits);
-        let n = normalize(&mut v);
-        (if n > 1e-6 { Some(v) } else { None }, hits.sorted())
+        self.accumulate(text, &mut parts, &mut hits);
+        (self.finish(&mut parts), hits.sorted())
     }
 
     /// Normalised embedding of an ad: its title and text, plus its declared topics.
     pub fn embed_ad(&self, title: &str, text: &str, declared: &[u16]) -> Option<Vec<f32>> {
-        let mut v = vec![0f32; self.d];
+        let mut parts = Parts::new(self.d);
         let mut hits = TopicHits::default();
-        self.accumulate(title, &mut v, &mut hits);
-        self.accumulate(text, &mut v, &mut hits);
+        self.accumulate(title, &mut parts, &mut hits);
+        self.accumulate(text, &mut parts, &mut hits);
         for &t in declared {
-            for (o, tv) in v.iter_mut().zip(self.topics.vector(t)) {
-                *o += DECLARED_TOPIC_BETA * tv;
-            }
+            self.declare(&mut parts, t, DECLARED_TOPIC_BETA / TOPIC_ALPHA);
         }
-        (normalize(&mut v) > 1e-6).then_some(v)
+        self.finish(&mut parts)
     }
 }
 
@@ -139,6 +235,8 @@ mod tests {
             topics: Arc::new(Topics::parse(tax, lex, 64, 3).unwrap()),
             d: 64,
             seed: 42,
+            semantic: None,
+            mix: TextMix::default(),
         }
     }
 

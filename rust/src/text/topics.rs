@@ -113,6 +113,29 @@ impl Topics {
                 v
             })
             .collect();
+        self.blend_ancestors(&raw)
+    }
+
+    /// Topic vectors from the topics' own names in a text space (the
+    /// semantic model: each topic's centroid is the embedding of its leaf
+    /// name, leaning toward its ancestors'), instead of random directions.
+    /// A name `embed` cannot place keeps its random vector.
+    pub fn place_by_name(&mut self, embed: impl Fn(&str) -> Option<Vec<f32>>) {
+        let d = self.d;
+        let raw: Vec<Vec<f32>> = (0..self.topics.len())
+            .map(|i| {
+                let leaf = self.topics[i].path.rsplit('/').next().unwrap_or_default();
+                match embed(leaf) {
+                    Some(v) if v.len() == d => v,
+                    _ => self.vectors[i * d..(i + 1) * d].to_vec(),
+                }
+            })
+            .collect();
+        self.vectors = self.blend_ancestors(&raw);
+    }
+
+    fn blend_ancestors(&self, raw: &[Vec<f32>]) -> Vec<f32> {
+        let d = self.d;
         let mut out = vec![0f32; self.topics.len() * d];
         for i in 0..self.topics.len() {
             let row = &mut out[i * d..(i + 1) * d];

@@ -1,0 +1,140 @@
+//! Static token embeddings distilled from all-MiniLM-L6-v2 (the model2vec
+//! method: every vocabulary token's output embedding, PCA to `d`, Zipf
+//! weighting), looked up per WordPiece token and summed. The table is made
+//! by `scripts/distill_static.py` and ships inside the crate
+//! (`rust/data/static_embed/`, Apache-2.0 like the model).
+//!
+//! Table format (little-endian): `b"CHSE"`, u32 version 1, u32 vocab size,
+//! u32 d, then `vocab × d` int8, then `vocab` f32 row scales (value = int8 ×
+//! scale). Rows are dequantised once, at load.
+
+use std::sync::{Arc, OnceLock};
+
+use super::wordpiece::WordPiece;
+use crate::error::{CoreError, Result};
+
+pub const TABLE_D64: &[u8] = include_bytes!("../../data/static_embed/minilm_d64.bin");
+pub const VOCAB_TXT: &str = include_str!("../../data/static_embed/vocab.txt");
+
+#[derive(Debug)]
+pub struct StaticEmbeddings {
+    d: usize,
+    rows: Vec<f32>,
+    tokenizer: WordPiece,
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+impl StaticEmbeddings {
+    pub fn parse(table: &[u8], vocab: &str) -> Result<Self> {
+        let bad = |why: &str| CoreError::Internal(format!("static embedding table: {why}"));
+        if table.len() < 16 || &table[..4] != b"CHSE" {
+            return Err(bad("no CHSE header"));
+        }
+        if u32_at(table, 4) != 1 {
+            return Err(bad("unknown version"));
+        }
+        let (n, d) = (u32_at(table, 8) as usize, u32_at(table, 12) as usize);
+        if table.len() != 16 + n * d + 4 * n || d == 0 {
+            return Err(bad("size does not match its header"));
+        }
+        let tokenizer = WordPiece::from_vocab(vocab)?;
+        if tokenizer.vocab_size() != n {
+            return Err(bad("vocabulary and table sizes differ"));
+        }
+        let q = &table[16..16 + n * d];
+        let scales = &table[16 + n * d..];
+        let mut rows = vec![0f32; n * d];
+        for (i, row) in rows.chunks_exact_mut(d).enumerate() {
+            let s = f32::from_le_bytes(scales[4 * i..4 * i + 4].try_into().expect("4 bytes"));
+            for (x, &v) in row.iter_mut().zip(&q[i * d..(i + 1) * d]) {
+                *x = (v as i8) as f32 * s;
+            }
+        }
+        // [UNK] carries no meaning: it adds nothing.
+        let unk = tokenizer.unk() as usize;
+        rows[unk * d..(unk + 1) * d].fill(0.0);
+        Ok(Self { d, rows, tokenizer })
+    }
+
+    /// The table built into the crate for dimension `d` (loaded once).
+    pub fn builtin(d: usize) -> Result<Arc<Self>> {
+        static D64: OnceLock<std::result::Result<Arc<StaticEmbeddings>, String>> = OnceLock::new();
+        if d != 64 {
+            return Err(CoreError::invalid(
+                "d",
+                format!("the semantic text model ships a d=64 table, not d={d}"),
+            ));
+        }
+        D64.get_or_init(|| {
+            Self::parse(TABLE_D64, VOCAB_TXT)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(CoreError::Internal)
+    }
+
+    pub fn d(&self) -> usize {
+        self.d
+    }
+
+    /// The WordPiece ids of `text`, appended to `ids`.
+    pub fn tokenize(&self, text: &str, ids: &mut Vec<u32>) {
+        self.tokenizer.tokenize(text, ids);
+    }
+
+    /// Adds the rows of `text`'s tokens into `out`; returns how many tokens
+    /// were not `[UNK]`.
+    pub fn accumulate(&self, text: &str, out: &mut [f32], ids: &mut Vec<u32>) -> usize {
+        debug_assert_eq!(out.len(), self.d);
+        ids.clear();
+        self.tokenizer.tokenize(text, ids);
+        let unk = self.tokenizer.unk();
+        let mut n = 0;
+        for &id in ids.iter() {
+            if id == unk {
+                continue;
+            }
+            n += 1;
+            let row = &self.rows[id as usize * self.d..(id as usize + 1) * self.d];
+            for (o, r) in out.iter_mut().zip(row) {
+                *o += r;
+            }
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_loads_and_relates_words() {
+        let t = StaticEmbeddings::builtin(64).unwrap();
+        assert_eq!(t.d(), 64);
+        let emb = |s: &str| {
+            let mut v = vec![0f32; 64];
+            let mut ids = Vec::new();
+            assert!(t.accumulate(s, &mut v, &mut ids) > 0, "{s}");
+            crate::text::topics::normalize(&mut v);
+            v
+        };
+        let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+        let phones = emb("noise cancelling headphones");
+        let audio = emb("wireless earbuds with active noise cancellation");
+        let flights = emb("cheap flights and hotels");
+        assert!(cos(&phones, &audio) > cos(&phones, &flights) + 0.1);
+        assert!(StaticEmbeddings::builtin(32).is_err());
+    }
+
+    #[test]
+    fn rejects_a_damaged_table() {
+        assert!(StaticEmbeddings::parse(b"nope", VOCAB_TXT).is_err());
+        let cut = &TABLE_D64[..TABLE_D64.len() - 1];
+        assert!(StaticEmbeddings::parse(cut, VOCAB_TXT).is_err());
+    }
+}
