@@ -9,6 +9,7 @@ per half (tune / held-out), on-topic@3, need@3, P@1 and NDCG@3 for:
 - BM25 (Okapi, k1 = 1.5, b = 0.75) over scikit-learn's tokens;
 - all-MiniLM-L6-v2 (`eval.minilm`, numpy; the upper reference, offline only).
 
+Every ad bids the same here, so the engine ranks by relevance as the baselines do.
 The baselines see a session as its turns joined, the last one twice (what the
 engine's session context gives it too: the recent turns, the current one first).
 Grades: 2 = the ad is one the session's label says answers the need; 1 = the ad
@@ -22,6 +23,7 @@ turn on one core, for each method's own way of embedding and searching.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -97,7 +99,9 @@ def load_world(n_demo: int) -> World:
         rows.append((int(tid), path))
     parents = {tid: by_path.get(path.rsplit("/", 1)[0]) for tid, path in rows}
     labelled = [json.loads(x) for x in (DATA / "relevance_ads.jsonl").read_text().splitlines() if x]
-    ads = generate_demo_ads(n_demo) + [
+    # Every ad bids the same, so the engine's ranking (pCTR x bid) is by relevance alone,
+    # as the baselines' is.
+    ads = [ad | {"bid_cpm": 2.0} for ad in generate_demo_ads(n_demo)] + [
         {k: ad[k] for k in ("ad_id", "advertiser", "title", "text", "topics", "categories")}
         | {"bid_cpm": 2.0}
         for ad in labelled
@@ -235,7 +239,8 @@ def minilm_method(world: World, cache: Path) -> Method:
     model = MiniLM()
     ids = [a["ad_id"] for a in world.ads]
     docs = [f"{a['title']} {a['text']}" for a in world.ads]
-    key = cache / f"minilm-ads-{len(docs)}-{abs(hash(tuple(ids))) % 10**12}.npy"
+    digest = hashlib.sha256("\n".join(docs).encode()).hexdigest()[:16]
+    key = cache / f"minilm-ads-{len(docs)}-{digest}.npy"
     if key.exists():
         matrix = np.load(key)
     else:
@@ -403,7 +408,7 @@ def main(
         f"({len(world.ads) - demo_ads} labelled)"
     )
     methods = [
-        chatads_method(world, "hashing", (1.0, 0.6, 0.3)),
+        chatads_method(world, "hashing", chatads.Settings().text_mix),
         chatads_method(world, "semantic", chatads.Settings().text_mix),
         tfidf_method(world),
         bm25_method(world),

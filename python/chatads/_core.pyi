@@ -174,7 +174,7 @@ class Engine:
         fault_injection: bool = False,
         snapshot_interval_s: float = 60.0,
         text_model: str = "hashing",
-        text_mix: tuple[float, float, float] = (1.0, 0.6, 0.3),
+        text_mix: tuple[float, float, float] = (1.0, 1.0, 0.3),
     ) -> Engine: ...
     @property
     def d(self) -> int: ...

@@ -149,7 +149,7 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2, mixed with the lexicon and the hashed words; needs d = 64)",
     )
     text_mix: tuple[float, float, float] = Field(
-        (1.0, 0.6, 0.3),
+        (1.0, 1.0, 0.3),
         description="semantic model: weights of its token embeddings, topic lexicon and "
         "hashed words, each part normalised first",
     )

@@ -21,9 +21,21 @@ impl Turn {
     }
 }
 
+/// With the semantic model, a turn whose words weigh less than this in total
+/// counts in proportion (in the query, the session context and the profile):
+/// a short follow-up ("and for kids?") leans on the conversation instead of
+/// steering it alone.
+pub const FULL_TURN_WEIGHT: f32 = 2.0;
+
 impl Engine {
     pub(super) fn embed_turn(&self, message: &str) -> Turn {
-        let (vector, hits) = self.embedder.embed(message);
+        let (mut vector, hits, total) = self.embedder.embed_with_weight(message);
+        if self.embedder.semantic.is_some() {
+            let c = (total / FULL_TURN_WEIGHT).clamp(0.05, 1.0);
+            if let Some(v) = vector.as_mut() {
+                v.iter_mut().for_each(|x| *x *= c);
+            }
+        }
         Turn { vector, hits }
     }
 }

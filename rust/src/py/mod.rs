@@ -457,7 +457,7 @@ impl PyEngine {
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
         contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false,
-        snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 0.6, 0.3)))]
+        snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 1.0, 0.3)))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

@@ -174,6 +174,9 @@ pub fn hash_documents(texts: &[&str], cfg: &HashingConfig) -> (Vec<i64>, Vec<u32
 
 /// [`hash_documents`] on up to `jobs` threads, each hashing one contiguous
 /// share of the batch; the result is identical to the one-thread result.
+/// Shares are cut by bytes, not by documents (messages vary in length), and
+/// the calling thread hashes the first share itself: only `jobs - 1` threads
+/// are started, and the caller is not left waiting idle for all of them.
 pub fn hash_documents_parallel(
     texts: &[&str],
     cfg: &HashingConfig,
@@ -184,14 +187,29 @@ pub fn hash_documents_parallel(
     if jobs == 1 {
         return hash_documents(texts, cfg);
     }
+    let total: usize = texts.iter().map(|t| t.len() + 1).sum();
+    let mut shares: Vec<&[&str]> = Vec::with_capacity(jobs);
+    let (mut start, mut seen) = (0, 0);
+    for (i, t) in texts.iter().enumerate() {
+        seen += t.len() + 1;
+        if seen * jobs >= total * (shares.len() + 1) && shares.len() + 1 < jobs {
+            shares.push(&texts[start..=i]);
+            start = i + 1;
+        }
+    }
+    shares.push(&texts[start..]);
     let parts: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .chunks(texts.len().div_ceil(jobs))
-            .map(|chunk| scope.spawn(move || hash_documents(chunk, cfg)))
+        let handles: Vec<_> = shares[1..]
+            .iter()
+            .map(|&share| scope.spawn(move || hash_documents(share, cfg)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("hashing does not panic"))
+        let first = hash_documents(shares[0], cfg);
+        std::iter::once(first)
+            .chain(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("hashing does not panic")),
+            )
             .collect()
     });
     let nnz: usize = parts.iter().map(|p| p.1.len()).sum();
@@ -221,6 +239,14 @@ mod tests {
         let serial = hash_documents(&docs, &cfg);
         for jobs in [2, 3, 8] {
             assert_eq!(hash_documents_parallel(&docs, &cfg, jobs), serial);
+        }
+        // Shares cut by bytes: one huge document and many small ones.
+        let mut skewed: Vec<String> = vec!["flights ".repeat(20_000)];
+        skewed.extend((0..999).map(|i| format!("doc {i}")));
+        let skewed: Vec<&str> = skewed.iter().map(String::as_str).collect();
+        let serial = hash_documents(&skewed, &cfg);
+        for jobs in [2, 4] {
+            assert_eq!(hash_documents_parallel(&skewed, &cfg, jobs), serial);
         }
         assert_eq!(hash_documents_parallel(&[], &cfg, 4).0, vec![0]);
     }
