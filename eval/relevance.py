@@ -368,7 +368,7 @@ def write_report(results: list[dict[str, Any]], out: Path, meta: dict[str, Any])
     lines += ["## Methods", ""] + [f"- **{r['name']}**: {r['note']}" for r in results] + [""]
     (out / "report.md").write_text("\n".join(lines))
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)
     for ax, split in zip(axes, ("heldout", "tune"), strict=True):
         width = 0.8 / max(1, len(results))
         for i, r in enumerate(results):
@@ -380,8 +380,9 @@ def write_report(results: list[dict[str, Any]], out: Path, meta: dict[str, Any])
         ax.set_ylim(0, 100)
         ax.grid(axis="y", alpha=0.3)
     axes[0].set_ylabel("% of sessions")
-    axes[1].legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=len(results))
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(out / "relevance.png", dpi=120)
     plt.close(fig)
 
