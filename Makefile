@@ -143,8 +143,8 @@ eval: build $(MINILM_STAMP) ## relevance on the labelled set: chatads (hashing, 
 lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, gofmt + go vet, generated code up to date
 	cargo fmt --all --check
 	cargo clippy $(CARGO_FLAGS) -p chatads-core --all-targets -q -- -D warnings
-	$(VENV)/bin/ruff check python tests scripts benches
-	$(VENV)/bin/ruff format --check python tests scripts benches
+	$(VENV)/bin/ruff check python tests scripts benches eval
+	$(VENV)/bin/ruff format --check python tests scripts benches eval
 	$(VENV)/bin/mypy
 	$(PY) -m mypy.stubtest chatads._core
 	$(PY) scripts/gen_proto.py --check

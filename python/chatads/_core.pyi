@@ -25,7 +25,9 @@ __all__ = [
     "configure_logging",
     "decode_tc_string",
     "hash_texts",
+    "static_embed",
     "tokenize",
+    "wordpiece_ids",
 ]
 
 __version__: str
@@ -173,8 +175,8 @@ class Engine:
         data_dir: str | None = None,
         fault_injection: bool = False,
         snapshot_interval_s: float = 60.0,
-        text_model: str = "hashing",
-        text_mix: tuple[float, float, float] = (1.0, 1.0, 0.3),
+        text_model: str = ...,
+        text_mix: tuple[float, float, float] = ...,
     ) -> Engine: ...
     @property
     def d(self) -> int: ...
