@@ -46,6 +46,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "eval" / "data"
 TAXONOMY = ROOT / "rust" / "data" / "topics_taxonomy_v2.tsv"
+TABLES_VOCAB = ROOT / "rust" / "data" / "static_embed" / "vocab.txt"
 console = Console(stderr=True)
 
 LANGS = ("en", "fr")
