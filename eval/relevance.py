@@ -141,8 +141,11 @@ class Method:
     note: str = ""
 
 
-def chatads_method(world: World, text_model: str, mix: tuple[float, float, float]) -> Method:
+def chatads_method(
+    world: World, text_model: str, mix: tuple[float, float, float], d: int = 64
+) -> Method:
     settings = chatads.Settings(
+        d=d,
         secret="relevance-eval-secret-0123",
         data_dir=None,
         gdpr_when_unknown=False,
@@ -154,7 +157,7 @@ def chatads_method(world: World, text_model: str, mix: tuple[float, float, float
     for i in range(0, len(world.ads), 5000):
         engine.upsert_ads(world.ads[i : i + 5000])
     engine.rebuild_index(full=True)
-    method = Method(f"chatads {text_model}", lambda s: [])
+    method = Method(f"chatads {text_model}" + (f" d={d}" if d != 64 else ""), lambda s: [])
     runs = [0]
 
     def rank(s: Session) -> list[str]:
@@ -412,6 +415,7 @@ def main(
     methods = [
         chatads_method(world, "hashing", chatads.Settings().text_mix),
         chatads_method(world, "semantic", chatads.Settings().text_mix),
+        chatads_method(world, "semantic", chatads.Settings().text_mix, d=128),
         tfidf_method(world),
         bm25_method(world),
     ]

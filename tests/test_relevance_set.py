@@ -59,7 +59,13 @@ def test_harness_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads((out / "results.json").read_text())
     names = [m["name"] for m in results["methods"]]
-    assert names == ["chatads hashing", "chatads semantic", "TF-IDF (scikit-learn)", "BM25"]
+    assert names == [
+        "chatads hashing",
+        "chatads semantic",
+        "chatads semantic d=128",
+        "TF-IDF (scikit-learn)",
+        "BM25",
+    ]
     for m in results["methods"]:
         for key in ("heldout/en", "heldout/fr", "tune/en", "tune/fr"):
             fig = m["summary"][key]

@@ -146,7 +146,7 @@ class Settings(BaseSettings):
         "hashing",
         description="how text becomes a vector: hashing (hashed words' random projection and "
         "the topic lexicon) or semantic (static token embeddings distilled from "
-        "all-MiniLM-L6-v2, mixed with the lexicon and the hashed words; needs d = 64)",
+        "all-MiniLM-L6-v2, mixed with the lexicon and the hashed words; d = 64 or 128)",
     )
     text_mix: tuple[float, float, float] = Field(
         (1.0, 1.0, 0.3),

@@ -14,6 +14,7 @@ use super::wordpiece::WordPiece;
 use crate::error::{CoreError, Result};
 
 pub const TABLE_D64: &[u8] = include_bytes!("../../data/static_embed/minilm_d64.bin");
+pub const TABLE_D128: &[u8] = include_bytes!("../../data/static_embed/minilm_d128.bin");
 pub const VOCAB_TXT: &str = include_str!("../../data/static_embed/vocab.txt");
 
 #[derive(Debug)]
@@ -59,17 +60,24 @@ impl StaticEmbeddings {
         Ok(Self { d, rows, tokenizer })
     }
 
-    /// The table built into the crate for dimension `d` (loaded once).
+    /// The table built into the crate for dimension `d` (64 or 128; each
+    /// loaded once, when first asked for).
     pub fn builtin(d: usize) -> Result<Arc<Self>> {
-        static D64: OnceLock<std::result::Result<Arc<StaticEmbeddings>, String>> = OnceLock::new();
-        if d != 64 {
-            return Err(CoreError::invalid(
-                "d",
-                format!("the semantic text model ships a d=64 table, not d={d}"),
-            ));
-        }
-        D64.get_or_init(|| {
-            Self::parse(TABLE_D64, VOCAB_TXT)
+        type Cell = OnceLock<std::result::Result<Arc<StaticEmbeddings>, String>>;
+        static D64: Cell = OnceLock::new();
+        static D128: Cell = OnceLock::new();
+        let (cell, table) = match d {
+            64 => (&D64, TABLE_D64),
+            128 => (&D128, TABLE_D128),
+            _ => {
+                return Err(CoreError::invalid(
+                    "d",
+                    format!("the semantic text model ships d=64 and d=128 tables, not d={d}"),
+                ))
+            }
+        };
+        cell.get_or_init(|| {
+            Self::parse(table, VOCAB_TXT)
                 .map(Arc::new)
                 .map_err(|e| e.to_string())
         })
@@ -129,6 +137,7 @@ mod tests {
         let flights = emb("cheap flights and hotels");
         assert!(cos(&phones, &audio) > cos(&phones, &flights) + 0.1);
         assert!(StaticEmbeddings::builtin(32).is_err());
+        assert_eq!(StaticEmbeddings::builtin(128).unwrap().d(), 128);
     }
 
     #[test]
