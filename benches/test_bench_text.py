@@ -3,7 +3,8 @@
 Groups (compare within a group; `make bench` reports the ratios):
 - hash-one-message: `HashingVectorizer.transform([msg])` vs `chatads.hash_text(msg)`
 - hash-batch: the same on 2,000 messages (chatads on one thread and on two)
-- chat-turn: sklearn hashing alone vs chatads' whole turn (hash, embed, profile update)
+- chat-turn: sklearn hashing alone vs chatads' whole turn (hash, embed, profile update),
+  with the hashing text model and with the semantic one
 - tc-decode: the `iab-tcf` package vs chatads' decoder (uncached)
 """
 
@@ -82,6 +83,20 @@ def test_chatads_whole_turn(benchmark, engine, messages) -> None:  # type: ignor
         return engine.ingest(f"user-{i % 500}", "s", msg)
 
     # Every synthetic turn carries topical words, so every one is learnt from.
+    assert benchmark(turn) is True
+
+
+@pytest.mark.benchmark(group="chat-turn")
+def test_chatads_whole_turn_semantic(benchmark, messages) -> None:  # type: ignore[no-untyped-def]
+    engine = chatads.Engine(
+        secret="benchmark-secret-0123456789", gdpr_when_unknown=False, text_model="semantic"
+    )
+    it = itertools.cycle(enumerate(messages))
+
+    def turn() -> bool:
+        i, msg = next(it)
+        return engine.ingest(f"user-{i % 500}", "s", msg)
+
     assert benchmark(turn) is True
 
 
