@@ -139,6 +139,8 @@ class Method:
     rank: Callable[[Session], list[str]]
     cost_us: list[float] = field(default_factory=list)
     note: str = ""
+    #: the text embedding alone, µs per turn (chatads methods)
+    embed_us: float | None = None
 
 
 def chatads_method(
@@ -174,6 +176,14 @@ def chatads_method(
 
     method.rank = rank
     method.note = "the whole engine per turn (consent, profile, FAISS, ranking, explanation)"
+    turns = [t for s in world.sessions for t in s.turns]
+    runs_us = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for t in turns:
+            engine.embed_text(t)
+        runs_us.append((time.perf_counter() - t0) * 1e6 / len(turns))
+    method.embed_us = round(min(runs_us), 2)
     return method
 
 
@@ -329,6 +339,7 @@ def evaluate(world: World, method: Method, progress: Progress) -> dict[str, Any]
         "summary": summary,
         "sessions": per,
         "cost_us_per_turn_p50": round(statistics.median(costs), 1) if costs else None,
+        "embed_us_per_turn": method.embed_us,
     }
 
 
@@ -369,7 +380,12 @@ def write_report(results: list[dict[str, Any]], out: Path, meta: dict[str, Any])
                         f"{r['cost_us_per_turn_p50']} |"
                     )
         lines.append("")
-    lines += ["## Methods", ""] + [f"- **{r['name']}**: {r['note']}" for r in results] + [""]
+    lines += ["## Methods", ""]
+    for r in results:
+        embed = r.get("embed_us_per_turn")
+        extra = f"; the text embedding alone: {embed} µs per turn" if embed else ""
+        lines.append(f"- **{r['name']}**: {r['note']}{extra}")
+    lines.append("")
     (out / "report.md").write_text("\n".join(lines))
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)

@@ -136,14 +136,7 @@ impl Engine {
         };
         if let Some(sem) = &semantic {
             // Topic vectors from the taxonomy's names, in the same space.
-            topics.place_by_name(|name| {
-                let mut v = vec![0f32; config.d];
-                let mut ids = Vec::new();
-                let lower = crate::text::tokenize::lowercase(name);
-                (sem.accumulate(&lower, &mut v, &mut ids) > 0
-                    && crate::text::topics::normalize(&mut v) > 1e-6)
-                    .then_some(v)
-            });
+            topics.place_by_name(|name| sem.embed(name));
         }
         let topics = Arc::new(topics);
         let embedder = Embedder {

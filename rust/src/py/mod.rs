@@ -172,10 +172,10 @@ fn static_embed<'py>(py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py,
     let (n, d) = (texts.len(), table.d());
     let flat = py.detach(|| {
         let mut out = vec![0f32; n * d];
-        let mut ids = Vec::new();
         for (row, t) in out.chunks_exact_mut(d).zip(&texts) {
-            table.accumulate(t, row, &mut ids);
-            crate::text::topics::normalize(row);
+            if let Some(v) = table.embed(t) {
+                row.copy_from_slice(&v);
+            }
         }
         out
     });

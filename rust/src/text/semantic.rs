@@ -94,6 +94,16 @@ impl StaticEmbeddings {
         self.tokenizer.tokenize(text, ids);
     }
 
+    /// The L2-normalised pooled rows of `text`'s tokens, or `None` when no
+    /// token is known.
+    pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
+        let mut v = vec![0f32; self.d];
+        let mut ids = Vec::new();
+        (self.accumulate(text, &mut v, &mut ids) > 0
+            && crate::text::topics::normalize(&mut v) > 1e-6)
+            .then_some(v)
+    }
+
     /// Adds the rows of `text`'s tokens into `out`; returns how many tokens
     /// were not `[UNK]`.
     pub fn accumulate(&self, text: &str, out: &mut [f32], ids: &mut Vec<u32>) -> usize {
@@ -124,13 +134,7 @@ mod tests {
     fn builtin_table_loads_and_relates_words() {
         let t = StaticEmbeddings::builtin(64).unwrap();
         assert_eq!(t.d(), 64);
-        let emb = |s: &str| {
-            let mut v = vec![0f32; 64];
-            let mut ids = Vec::new();
-            assert!(t.accumulate(s, &mut v, &mut ids) > 0, "{s}");
-            crate::text::topics::normalize(&mut v);
-            v
-        };
+        let emb = |s: &str| t.embed(s).expect(s);
         let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
         let phones = emb("noise cancelling headphones");
         let audio = emb("wireless earbuds with active noise cancellation");

@@ -119,7 +119,8 @@ impl Topics {
     /// Topic vectors from the topics' own names in a text space (the
     /// semantic model: each topic's centroid is the embedding of its leaf
     /// name, leaning toward its ancestors'), instead of random directions.
-    /// A name `embed` cannot place keeps its random vector.
+    /// (Every taxonomy name has known tokens; a name `embed` could not place
+    /// would start from its current vector.)
     pub fn place_by_name(&mut self, embed: impl Fn(&str) -> Option<Vec<f32>>) {
         let d = self.d;
         let raw: Vec<Vec<f32>> = (0..self.topics.len())
