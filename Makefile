@@ -26,6 +26,8 @@ export PATH := $(TOOLS_BIN):$(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
 CARGO_FLAGS := --release
 
 APT_PACKAGES := build-essential cmake pkg-config libopenblas-dev protobuf-compiler
+# The transparency page's browser tests (tests/test_page.py) drive Debian's Chromium.
+TEST_APT_PACKAGES := chromium chromium-driver
 GRPCURL_VERSION := v1.9.4
 GHZ_VERSION := v0.120.0
 # The open-loop load generator (benches/loadgen), built from its own Go module.
@@ -41,9 +43,9 @@ DEPS_STAMP := $(VENV)/.deps
 help: ## show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-.PHONY: system-deps
-system-deps: ## install missing Debian packages (as root), or say which are missing
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages of $(1) that are missing (as root), or says which to install.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			echo "installing Debian packages:$$missing"; \
@@ -53,8 +55,17 @@ system-deps: ## install missing Debian packages (as root), or say which are miss
 			echo "run: sudo apt-get install -y$$missing"; exit 1; \
 		fi; \
 	fi
+endef
+
+.PHONY: system-deps
+system-deps: ## install missing Debian packages (as root), or say which are missing
+	$(call apt_install,$(APT_PACKAGES))
 	@command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)"; exit 1; }
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python >= 3.10"; exit 1; }
+
+.PHONY: test-system-deps
+test-system-deps: ## install the Debian packages only the tests need (Chromium for the page's browser tests)
+	$(call apt_install,$(TEST_APT_PACKAGES))
 
 $(DEPS_STAMP): pyproject.toml | system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -104,7 +115,7 @@ test-rust: system-deps ## Rust unit tests
 	cargo test $(CARGO_FLAGS) -p chatads-core -q
 
 .PHONY: test-python
-test-python: build tools ## pytest: API, gRPC server over loopback, CLI
+test-python: build tools test-system-deps ## pytest: API, gRPC server over loopback, CLI, the page in Chromium
 	$(PY) -m pytest -q
 
 .PHONY: bench-smoke

@@ -1513,6 +1513,7 @@ def main(
             "CHATADS_SECRET": secret,
             "CHATADS_LOG_LEVEL": "WARNING",
             "CHATADS_DEMO_CATALOG_SIZE": str(n_ads),
+            "CHATADS_PAGE_PORT": "0",  # two servers at once: neither serves the page
         }
         servers: dict[str, Server] = {}
         try:

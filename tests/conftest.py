@@ -19,6 +19,10 @@ from chatads.v1 import chatads_pb2_grpc
 
 SECRET = "test-secret-0123456789abcdef"
 
+# Servers (and `chatads serve` processes) that tests start serve no transparency page
+# unless a test asks for one on a port of its own: several run at once.
+os.environ.setdefault("CHATADS_PAGE_PORT", "0")
+
 
 #: A real TC string (encoded with the IAB's @iabtcf/core): purposes 1-4 consented,
 #: vendors 755 and 999 consented (range encoding), vendor 2 legitimate interest.

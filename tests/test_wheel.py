@@ -21,6 +21,9 @@ r = e.score("u", "s", "cheap flights and hotels in Lisbon", gdpr=1, consent=tc)
 assert r.ads and r.ads[0].explanation and r.profile_updated, r
 assert chatads._core.SensitiveGuard().detect("mon diabète") == ["health"]
 assert chatads.hash_text("hello world").nnz == 2
+# The transparency page's files ship in the wheel.
+from chatads.page import ControlPage
+assert b"/static/app.js" in ControlPage(e).static("/")[0]
 print("ok", len(r.ads))
 """
 

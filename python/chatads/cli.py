@@ -121,6 +121,9 @@ def serve(
     metrics_port: Annotated[
         int | None, typer.Option(help="Prometheus /metrics port (0 = off)")
     ] = None,
+    page_port: Annotated[
+        int | None, typer.Option(help="transparency page port [default: 8090] (0 = off)")
+    ] = None,
     log_format: Annotated[str | None, typer.Option(help="text or json (JSON lines)")] = None,
 ) -> None:
     """Start the gRPC server (settings also come from CHATADS_* variables).
@@ -141,6 +144,7 @@ def serve(
         "max_concurrent_rpcs": max_concurrent_rpcs,
         "shutdown_grace_s": shutdown_grace_s,
         "metrics_port": metrics_port,
+        "page_port": page_port,
         "log_format": log_format,
     }
     overrides = {k: v for k, v in given.items() if v is not None}

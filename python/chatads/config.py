@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -85,6 +85,20 @@ class Settings(BaseSettings):
         0, ge=0, le=65535, description="Prometheus /metrics HTTP port; 0 = no metrics"
     )
     metrics_host: str = Field("127.0.0.1", description="address the metrics endpoint binds")
+    page_port: int = Field(
+        8090,
+        ge=0,
+        le=65535,
+        description="port of the transparency page, where a person manages their ads through "
+        "a control link (Privacy.IssueControlLink); 0 = no page",
+    )
+    page_host: str = Field("127.0.0.1", description="address the transparency page binds")
+    page_url: str | None = Field(
+        None,
+        description="public base URL of the transparency page, as people's browsers reach it "
+        "(e.g. behind a TLS proxy); control links are this URL with '#t=<token>' appended; "
+        "default http://page_host:page_port/",
+    )
 
     # Access control and transport security
     api_keys: SecretStr | None = Field(
@@ -179,6 +193,25 @@ class Settings(BaseSettings):
     pctr: tuple[float, float, float, float] = Field(
         (0.001, 0.05, 10.0, 0.5), description="pCTR curve: floor, max, slope, midpoint"
     )
+
+    @field_validator("page_url")
+    @classmethod
+    def _page_url_is_a_base(cls, url: str | None) -> str | None:
+        if url is not None and (not url.startswith(("http://", "https://")) or "#" in url):
+            raise ValueError("page_url: must be an http:// or https:// URL without a fragment")
+        return url
+
+    def control_page_url(self) -> str:
+        """The base URL control links point to ("" when there is no page): `page_url`, or
+        the address the page listens on."""
+        if not self.page_port:
+            return ""
+        if self.page_url:
+            return self.page_url
+        host = self.page_host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.page_port}/"
 
     def worker_threads(self) -> int:
         """The engine worker threads `workers` stands for."""

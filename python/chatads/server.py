@@ -43,6 +43,7 @@ from chatads._core import NativeServer, ServerRules, configure_logging
 from chatads.auth import ApiKeys, is_loopback
 from chatads.config import Settings
 from chatads.engine import Engine
+from chatads.page import ControlPage
 from chatads.v1 import chatads_pb2
 
 log = logging.getLogger("chatads.server")
@@ -345,7 +346,8 @@ class GrpcioTransport:
 
 
 class ChatadsServer:
-    """A running server: engine, rules, transport, session sweeper, metrics."""
+    """A running server: engine, rules, transport, session sweeper, metrics, and the
+    transparency page."""
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
@@ -362,6 +364,7 @@ class ChatadsServer:
             max_open_streams=settings.max_open_streams if native else 0,
         )
         self.metrics = MetricsEndpoint(self.rules) if settings.metrics_port else None
+        self.page = ControlPage(self.engine) if settings.page_port else None
         self.transport: Transport = (
             NativeTransport(settings, self.rules, tls)
             if native
@@ -402,11 +405,22 @@ class ChatadsServer:
         configure_logging(
             level if isinstance(level, str) else "INFO", "json" if json_logs else "text"
         )
-        self.transport.start()
+        if self.page is not None:
+            # First: a port in use then fails the start before anything else listens.
+            self.page.serve(self.settings.page_host, self.settings.page_port)
+        try:
+            self.transport.start()
+        except BaseException:
+            self._stop_page()
+            raise
         self._sweeper.start()
         if self.metrics is not None:
             port = self.metrics.serve(self.settings.metrics_host, self.settings.metrics_port)
             log.info("metrics on http://%s:%d/metrics", self.settings.metrics_host, port)
+        if self.page is not None:
+            public = self.settings.control_page_url()
+            linked = "" if public == self.page.address else f" (control links point to {public})"
+            log.info("transparency page on %s%s", self.page.address, linked)
         log.info(
             "chatads serving on %s (%s transport, %d ads, TLS %s)",
             self.address,
@@ -422,6 +436,11 @@ class ChatadsServer:
         self.transport.stop(grace or 0.0)
         if self.metrics is not None:
             self.metrics.stop()
+        self._stop_page()
+
+    def _stop_page(self) -> None:
+        if self.page is not None:
+            self.page.stop()
 
     def drain(self, grace: float | None = None) -> bool:
         """Shut down gracefully: health NOT_SERVING, new calls refused (UNAVAILABLE),
@@ -458,6 +477,7 @@ class ChatadsServer:
         self.transport.stop(1.0 if drained else 0.0)
         if self.metrics is not None:
             self.metrics.stop()
+        self._stop_page()
         return self.save()
 
     def hurry(self) -> None:
