@@ -22,13 +22,15 @@ import threading
 import time
 from collections.abc import Callable
 from importlib import resources
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from google.protobuf.json_format import MessageToDict
-from google.protobuf.message import Message
 
-from chatads.engine import Engine, LinkedUser
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
+
+    from chatads.engine import Engine, LinkedUser
 
 log = logging.getLogger("chatads.page")
 
@@ -153,7 +155,7 @@ def state(user: LinkedUser) -> dict[str, Any]:
 
 # ---- the API: one function per route, (page, linked user, fields) → JSON ------------
 
-Route = Callable[["ControlPage", LinkedUser, Fields], dict[str, Any]]
+Route = Callable[["ControlPage", "LinkedUser", Fields], dict[str, Any]]
 
 
 def _me(page: ControlPage, user: LinkedUser, f: Fields) -> dict[str, Any]:
