@@ -161,7 +161,8 @@ def assert_security_headers(r: Reply) -> None:
 # ---- settings --------------------------------------------------------------------------
 
 
-def test_control_page_url_follows_the_settings() -> None:
+def test_control_page_url_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CHATADS_PAGE_PORT", raising=False)  # see conftest
     assert Settings().control_page_url() == "http://127.0.0.1:8090/"
     assert Settings(page_port=0).control_page_url() == ""
     assert Settings(page_port=9000, page_host="::1").control_page_url() == "http://[::1]:9000/"

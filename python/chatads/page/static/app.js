@@ -54,8 +54,8 @@
       cancel: "Cancel",
       footer: "This page sets no cookies and loads nothing from other sites. Your link is private: do not share it.",
       // dynamic
-      shown_once: "Shown {when}",
-      shown_many: "Shown {n} times, last {when}",
+      shown_once: "Shown on {when}",
+      shown_many: "Shown {n} times, last on {when}",
       basis_personalized: "From your interests",
       basis_contextual: "From the conversation",
       why_personalized: "Chosen because your interests and the conversation matched it{topics}.",
@@ -153,8 +153,8 @@
       forget_yes: "Oui, m’oublier",
       cancel: "Annuler",
       footer: "Cette page ne dépose aucun cookie et ne charge rien depuis d’autres sites. Votre lien est privé : ne le partagez pas.",
-      shown_once: "Vue {when}",
-      shown_many: "Vue {n} fois, la dernière {when}",
+      shown_once: "Vue le {when}",
+      shown_many: "Vue {n} fois, la dernière le {when}",
       basis_personalized: "D’après vos centres d’intérêt",
       basis_contextual: "D’après la conversation",
       why_personalized: "Choisie parce que vos centres d’intérêt et la conversation y correspondaient{topics}.",
@@ -684,6 +684,10 @@
     const error = $("block-error");
     await loadTopics();
     const typed = input.value.trim();
+    if (!typed) {
+      input.focus();
+      return;
+    }
     let found = topicsByName && topicsByName.get(typed.toLowerCase());
     if (!found && topicsByName) {
       // A leaf name alone ("Gambling") is enough when only one topic has it.
@@ -750,9 +754,7 @@
       $("forget-start").setAttribute("aria-expanded", "false");
       explanations.clear();
       open.clear();
-      await act("/api/forget", { confirm: true }, t("done_forget"), "h-forget");
-      window.scrollTo(0, 0);
-      $("status").scrollIntoView();
+      await act("/api/forget", { confirm: true }, t("done_forget"), "status");
     });
     $("block-form").addEventListener("submit", onBlockSubmit);
     $("block-input").addEventListener("focus", loadTopics, { once: true });
