@@ -155,8 +155,15 @@ class Engine:
         half_life_s: float = 604800.0,
         session_turns: int = 4,
         session_ttl_s: float = 1800.0,
-        freq_cap: int = 3,
+        freq_cap: int = 2,
+        advertiser_cap: int = 4,
+        campaign_cap: int = 3,
         freq_cap_window_s: float = 3600.0,
+        history_size: int = 50,
+        history_ttl_s: float = 604800.0,
+        minor_ads: str = "none",
+        guard_json: str = "{}",
+        control_page_url: str = "",
         index_factory: str = ...,
         ef_search: int = 96,
         ef_construction: int = 80,
@@ -226,6 +233,11 @@ class Engine:
     def set_opt_out(self, user_id: str, opted_out: bool, *, now: float | None = None) -> bool:
         """Opts a user out of (or back into) profiling; opting out deletes the profile."""
     def is_opted_out(self, user_id: str) -> bool: ...
+    def call_pb(self, method: str, request: bytes, *, now: float | None = None) -> bytes: ...
+    def link_call_pb(
+        self, token: str, method: str, request: bytes, *, now: float | None = None
+    ) -> bytes: ...
+    def check_link(self, token: str, *, now: float | None = None) -> None: ...
     def get_profile_pb(self, request: bytes, *, now: float | None = None) -> bytes:
         """`Privacy` service calls: request bytes in, response bytes out."""
     def forget_user_pb(self, request: bytes, *, now: float | None = None) -> bytes: ...

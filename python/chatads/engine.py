@@ -55,7 +55,14 @@ class Engine:
             session_turns=settings.session_turns,
             session_ttl_s=settings.session_ttl_s,
             freq_cap=settings.freq_cap,
+            advertiser_cap=settings.advertiser_cap,
+            campaign_cap=settings.campaign_cap,
             freq_cap_window_s=settings.freq_cap_window_s,
+            history_size=settings.history_size,
+            history_ttl_s=settings.history_ttl_s,
+            minor_ads=settings.minor_ads,
+            guard_json=settings.guard_json(),
+            control_page_url=settings.control_page_url(),
             index_factory=settings.index_factory,
             ef_search=settings.ef_search,
             ef_construction=settings.ef_construction,
@@ -218,6 +225,68 @@ class Engine:
         )
         return explanation
 
+    # ---- user controls (the same calls as the Privacy service) -----------------
+
+    def controls(self, user_id: str) -> chatads_pb2.UserControls:
+        """The user's controls: personalisation level, hidden ads, blocked topics."""
+        return _call(self._core, "GetControls", chatads_pb2.GetControlsRequest(user_id=user_id))
+
+    def hide_ad(
+        self, user_id: str, ad_id: str, *, whole_advertiser: bool = False
+    ) -> chatads_pb2.UserControls:
+        """Never show this ad (or every ad of its advertiser) to the user again."""
+        req = chatads_pb2.HideAdRequest(
+            user_id=user_id, ad_id=ad_id, whole_advertiser=whole_advertiser
+        )
+        return _call(self._core, "HideAd", req)
+
+    def unhide_ad(
+        self, user_id: str, *, ad_id: str = "", advertiser: str = ""
+    ) -> chatads_pb2.UserControls:
+        """Undo `hide_ad` for an ad id or an advertiser."""
+        req = chatads_pb2.UnhideAdRequest(user_id=user_id, ad_id=ad_id, advertiser=advertiser)
+        return _call(self._core, "UnhideAd", req)
+
+    def block_topic(self, user_id: str, topic_id: int) -> chatads_pb2.UserControls:
+        """Block a Topics-taxonomy topic and its subtopics for the user."""
+        req = chatads_pb2.TopicControlRequest(user_id=user_id, topic_id=topic_id)
+        return _call(self._core, "BlockTopic", req)
+
+    def unblock_topic(self, user_id: str, topic_id: int) -> chatads_pb2.UserControls:
+        req = chatads_pb2.TopicControlRequest(user_id=user_id, topic_id=topic_id)
+        return _call(self._core, "UnblockTopic", req)
+
+    def remove_interest(self, user_id: str, topic_id: int) -> chatads_pb2.ProfileReport:
+        """Remove a topic (and its subtopics) from the profile without blocking it."""
+        req = chatads_pb2.TopicControlRequest(user_id=user_id, topic_id=topic_id)
+        return _call(self._core, "RemoveInterest", req)
+
+    def set_personalization(self, user_id: str, level: str) -> chatads_pb2.UserControls:
+        """`full`, `contextual` (no profile learnt or used) or `none` (no ads)."""
+        req = chatads_pb2.SetPersonalizationRequest(user_id=user_id, level=_level(level))
+        return _call(self._core, "SetPersonalization", req)
+
+    def ad_history(self, user_id: str) -> chatads_pb2.AdHistory:
+        """The ads shown to the user recently, most recent first, with why."""
+        return _call(self._core, "GetAdHistory", chatads_pb2.GetAdHistoryRequest(user_id=user_id))
+
+    def clear_ad_history(self, user_id: str, ad_id: str = "") -> int:
+        """Delete the ad history (or one ad's entries); returns the entries deleted."""
+        req = chatads_pb2.ClearAdHistoryRequest(user_id=user_id, ad_id=ad_id)
+        reply: chatads_pb2.ClearAdHistoryResponse = _call(self._core, "ClearAdHistory", req)
+        return reply.cleared
+
+    def issue_control_link(self, user_id: str, ttl_s: int = 0) -> chatads_pb2.ControlLink:
+        """A signed, short-lived link to the transparency page for one user."""
+        req = chatads_pb2.IssueControlLinkRequest(user_id=user_id, ttl_s=ttl_s)
+        return _call(self._core, "IssueControlLink", req)
+
+    def linked(self, token: str) -> LinkedUser:
+        """The user a control link was issued for. Raises `ValueError` (naming why) when
+        the token is malformed, forged or expired; every later call checks it again."""
+        self._core.check_link(token)
+        return LinkedUser(self._core, token)
+
     def profile(self, user_id: str, *, now: float | None = None) -> dict[str, Any] | None:
         """What is held about a user: decayed interest vector, topic weights, times."""
         return self._core.profile(user_id, now=now)
@@ -247,3 +316,89 @@ class Engine:
     def topics(self) -> list[tuple[int, str]]:
         """The Topics taxonomy v2 as `(id, path)` pairs."""
         return self._core.topics()
+
+
+def _level(level: str) -> chatads_pb2.PersonalizationLevel.ValueType:
+    levels = {
+        "full": chatads_pb2.LEVEL_FULL,
+        "contextual": chatads_pb2.LEVEL_CONTEXTUAL,
+        "none": chatads_pb2.LEVEL_NO_ADS,
+    }
+    if level not in levels:
+        raise ValueError(f"level: must be one of full, contextual, none; got {level!r}")
+    return levels[level]
+
+
+def _call(core: _core.Engine, method: str, request: Any, token: str | None = None) -> Any:
+    """One Privacy call through the same Rust dispatch as the gRPC services; the reply
+    decoded into its message type."""
+    name = chatads_pb2.DESCRIPTOR.services_by_name["Privacy"].methods_by_name[method]
+    reply_type = getattr(chatads_pb2, name.output_type.name)
+    raw = request.SerializeToString()
+    data = core.call_pb(method, raw) if token is None else core.link_call_pb(token, method, raw)
+    return reply_type.FromString(data)
+
+
+class LinkedUser:
+    """One user's controls, addressed by a control link's token instead of a user id
+    (what the transparency page uses: it never sees the raw id). Every call checks the
+    token's signature and expiry again, in Rust."""
+
+    def __init__(self, core: _core.Engine, token: str) -> None:
+        self._core = core
+        self._token = token
+
+    def _call(self, method: str, request: Any) -> Any:
+        return _call(self._core, method, request, self._token)
+
+    def profile_report(self) -> chatads_pb2.ProfileReport:
+        return self._call("GetProfile", chatads_pb2.GetProfileRequest())  # type: ignore[no-any-return]
+
+    def controls(self) -> chatads_pb2.UserControls:
+        return self._call("GetControls", chatads_pb2.GetControlsRequest())  # type: ignore[no-any-return]
+
+    def ad_history(self) -> chatads_pb2.AdHistory:
+        return self._call("GetAdHistory", chatads_pb2.GetAdHistoryRequest())  # type: ignore[no-any-return]
+
+    def explain_ad(self, ad_id: str) -> chatads_pb2.AdExplanation:
+        return self._call("ExplainAd", chatads_pb2.ExplainAdRequest(ad_id=ad_id))  # type: ignore[no-any-return]
+
+    def hide_ad(self, ad_id: str, *, whole_advertiser: bool = False) -> chatads_pb2.UserControls:
+        req = chatads_pb2.HideAdRequest(ad_id=ad_id, whole_advertiser=whole_advertiser)
+        return self._call("HideAd", req)  # type: ignore[no-any-return]
+
+    def unhide_ad(self, *, ad_id: str = "", advertiser: str = "") -> chatads_pb2.UserControls:
+        req = chatads_pb2.UnhideAdRequest(ad_id=ad_id, advertiser=advertiser)
+        return self._call("UnhideAd", req)  # type: ignore[no-any-return]
+
+    def block_topic(self, topic_id: int) -> chatads_pb2.UserControls:
+        req = chatads_pb2.TopicControlRequest(topic_id=topic_id)
+        return self._call("BlockTopic", req)  # type: ignore[no-any-return]
+
+    def unblock_topic(self, topic_id: int) -> chatads_pb2.UserControls:
+        req = chatads_pb2.TopicControlRequest(topic_id=topic_id)
+        return self._call("UnblockTopic", req)  # type: ignore[no-any-return]
+
+    def remove_interest(self, topic_id: int) -> chatads_pb2.ProfileReport:
+        req = chatads_pb2.TopicControlRequest(topic_id=topic_id)
+        return self._call("RemoveInterest", req)  # type: ignore[no-any-return]
+
+    def set_personalization(self, level: str) -> chatads_pb2.UserControls:
+        req = chatads_pb2.SetPersonalizationRequest(level=_level(level))
+        return self._call("SetPersonalization", req)  # type: ignore[no-any-return]
+
+    def clear_ad_history(self, ad_id: str = "") -> int:
+        req = chatads_pb2.ClearAdHistoryRequest(ad_id=ad_id)
+        reply: chatads_pb2.ClearAdHistoryResponse = self._call("ClearAdHistory", req)
+        return reply.cleared
+
+    def set_opt_out(self, opted_out: bool) -> bool:
+        req = chatads_pb2.SetOptOutRequest(opted_out=opted_out)
+        reply: chatads_pb2.SetOptOutResponse = self._call("SetOptOut", req)
+        return reply.opted_out
+
+    def forget(self) -> bool:
+        reply: chatads_pb2.ForgetUserResponse = self._call(
+            "ForgetUser", chatads_pb2.ForgetUserRequest()
+        )
+        return reply.had_data

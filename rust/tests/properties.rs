@@ -504,6 +504,7 @@ fn ad() -> impl Strategy<Value = wire::Ad> {
                 embedding,
                 tags: Vec::new(),
                 sensitive_categories: sensitive,
+                campaign: String::new(),
             },
         )
 }

@@ -13,10 +13,21 @@ class Personalization(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PERSONALIZED: _ClassVar[Personalization]
     CONTEXTUAL: _ClassVar[Personalization]
     NONE: _ClassVar[Personalization]
+
+class PersonalizationLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PERSONALIZATION_LEVEL_UNSPECIFIED: _ClassVar[PersonalizationLevel]
+    LEVEL_FULL: _ClassVar[PersonalizationLevel]
+    LEVEL_CONTEXTUAL: _ClassVar[PersonalizationLevel]
+    LEVEL_NO_ADS: _ClassVar[PersonalizationLevel]
 PERSONALIZATION_UNSPECIFIED: Personalization
 PERSONALIZED: Personalization
 CONTEXTUAL: Personalization
 NONE: Personalization
+PERSONALIZATION_LEVEL_UNSPECIFIED: PersonalizationLevel
+LEVEL_FULL: PersonalizationLevel
+LEVEL_CONTEXTUAL: PersonalizationLevel
+LEVEL_NO_ADS: PersonalizationLevel
 
 class Regs(_message.Message):
     __slots__ = ("gdpr", "coppa", "gpp", "gpp_sid")
@@ -111,7 +122,7 @@ class ScoreResponse(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., ads: _Optional[_Iterable[_Union[ScoredAd, _Mapping]]] = ..., personalization: _Optional[_Union[Personalization, str]] = ..., reasons: _Optional[_Iterable[str]] = ..., profile_updated: _Optional[bool] = ..., took_us: _Optional[int] = ...) -> None: ...
 
 class Ad(_message.Message):
-    __slots__ = ("ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags", "sensitive_categories")
+    __slots__ = ("ad_id", "advertiser", "title", "text", "categories", "topics", "bid_cpm", "embedding", "tags", "sensitive_categories", "campaign")
     AD_ID_FIELD_NUMBER: _ClassVar[int]
     ADVERTISER_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +133,7 @@ class Ad(_message.Message):
     EMBEDDING_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
     SENSITIVE_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
     ad_id: str
     advertiser: str
     title: str
@@ -132,7 +144,8 @@ class Ad(_message.Message):
     embedding: _containers.RepeatedScalarFieldContainer[float]
     tags: _containers.RepeatedScalarFieldContainer[str]
     sensitive_categories: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., topics: _Optional[_Iterable[int]] = ..., bid_cpm: _Optional[float] = ..., embedding: _Optional[_Iterable[float]] = ..., tags: _Optional[_Iterable[str]] = ..., sensitive_categories: _Optional[_Iterable[str]] = ...) -> None: ...
+    campaign: str
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., topics: _Optional[_Iterable[int]] = ..., bid_cpm: _Optional[float] = ..., embedding: _Optional[_Iterable[float]] = ..., tags: _Optional[_Iterable[str]] = ..., sensitive_categories: _Optional[_Iterable[str]] = ..., campaign: _Optional[str] = ...) -> None: ...
 
 class UpsertAdsRequest(_message.Message):
     __slots__ = ("ads",)
@@ -259,3 +272,141 @@ class AdExplanation(_message.Message):
     explanation: str
     how_to_change: str
     def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., ad_topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., interest_topics: _Optional[_Iterable[_Union[TopicWeight, _Mapping]]] = ..., shared_topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., relevance: _Optional[float] = ..., explanation: _Optional[str] = ..., how_to_change: _Optional[str] = ...) -> None: ...
+
+class GetControlsRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class HiddenAd(_message.Message):
+    __slots__ = ("ad_id", "advertiser", "title", "hidden_at")
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_AT_FIELD_NUMBER: _ClassVar[int]
+    ad_id: str
+    advertiser: str
+    title: str
+    hidden_at: int
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., hidden_at: _Optional[int] = ...) -> None: ...
+
+class HiddenAdvertiser(_message.Message):
+    __slots__ = ("advertiser", "hidden_at")
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_AT_FIELD_NUMBER: _ClassVar[int]
+    advertiser: str
+    hidden_at: int
+    def __init__(self, advertiser: _Optional[str] = ..., hidden_at: _Optional[int] = ...) -> None: ...
+
+class UserControls(_message.Message):
+    __slots__ = ("level", "hidden_ads", "hidden_advertisers", "blocked_topics", "opted_out")
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_ADS_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_ADVERTISERS_FIELD_NUMBER: _ClassVar[int]
+    BLOCKED_TOPICS_FIELD_NUMBER: _ClassVar[int]
+    OPTED_OUT_FIELD_NUMBER: _ClassVar[int]
+    level: PersonalizationLevel
+    hidden_ads: _containers.RepeatedCompositeFieldContainer[HiddenAd]
+    hidden_advertisers: _containers.RepeatedCompositeFieldContainer[HiddenAdvertiser]
+    blocked_topics: _containers.RepeatedCompositeFieldContainer[Topic]
+    opted_out: bool
+    def __init__(self, level: _Optional[_Union[PersonalizationLevel, str]] = ..., hidden_ads: _Optional[_Iterable[_Union[HiddenAd, _Mapping]]] = ..., hidden_advertisers: _Optional[_Iterable[_Union[HiddenAdvertiser, _Mapping]]] = ..., blocked_topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., opted_out: _Optional[bool] = ...) -> None: ...
+
+class HideAdRequest(_message.Message):
+    __slots__ = ("user_id", "ad_id", "whole_advertiser")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    WHOLE_ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    ad_id: str
+    whole_advertiser: bool
+    def __init__(self, user_id: _Optional[str] = ..., ad_id: _Optional[str] = ..., whole_advertiser: _Optional[bool] = ...) -> None: ...
+
+class UnhideAdRequest(_message.Message):
+    __slots__ = ("user_id", "ad_id", "advertiser")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    ad_id: str
+    advertiser: str
+    def __init__(self, user_id: _Optional[str] = ..., ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ...) -> None: ...
+
+class TopicControlRequest(_message.Message):
+    __slots__ = ("user_id", "topic_id")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    topic_id: int
+    def __init__(self, user_id: _Optional[str] = ..., topic_id: _Optional[int] = ...) -> None: ...
+
+class SetPersonalizationRequest(_message.Message):
+    __slots__ = ("user_id", "level")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    level: PersonalizationLevel
+    def __init__(self, user_id: _Optional[str] = ..., level: _Optional[_Union[PersonalizationLevel, str]] = ...) -> None: ...
+
+class GetAdHistoryRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class AdHistoryEntry(_message.Message):
+    __slots__ = ("ad_id", "advertiser", "title", "shown_at_ms", "personalization", "topics", "explanation")
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    ADVERTISER_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SHOWN_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    PERSONALIZATION_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    ad_id: str
+    advertiser: str
+    title: str
+    shown_at_ms: int
+    personalization: Personalization
+    topics: _containers.RepeatedCompositeFieldContainer[Topic]
+    explanation: str
+    def __init__(self, ad_id: _Optional[str] = ..., advertiser: _Optional[str] = ..., title: _Optional[str] = ..., shown_at_ms: _Optional[int] = ..., personalization: _Optional[_Union[Personalization, str]] = ..., topics: _Optional[_Iterable[_Union[Topic, _Mapping]]] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class AdHistory(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AdHistoryEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[AdHistoryEntry, _Mapping]]] = ...) -> None: ...
+
+class ClearAdHistoryRequest(_message.Message):
+    __slots__ = ("user_id", "ad_id")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    AD_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    ad_id: str
+    def __init__(self, user_id: _Optional[str] = ..., ad_id: _Optional[str] = ...) -> None: ...
+
+class ClearAdHistoryResponse(_message.Message):
+    __slots__ = ("cleared",)
+    CLEARED_FIELD_NUMBER: _ClassVar[int]
+    cleared: int
+    def __init__(self, cleared: _Optional[int] = ...) -> None: ...
+
+class IssueControlLinkRequest(_message.Message):
+    __slots__ = ("user_id", "ttl_s")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    TTL_S_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    ttl_s: int
+    def __init__(self, user_id: _Optional[str] = ..., ttl_s: _Optional[int] = ...) -> None: ...
+
+class ControlLink(_message.Message):
+    __slots__ = ("token", "url", "expires_at")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    url: str
+    expires_at: int
+    def __init__(self, token: _Optional[str] = ..., url: _Optional[str] = ..., expires_at: _Optional[int] = ...) -> None: ...

@@ -175,6 +175,56 @@ class PrivacyStub:
                 request_serializer=chatads_dot_v1_dot_chatads__pb2.ExplainAdRequest.SerializeToString,
                 response_deserializer=chatads_dot_v1_dot_chatads__pb2.AdExplanation.FromString,
                 _registered_method=True)
+        self.GetControls = channel.unary_unary(
+                '/chatads.v1.Privacy/GetControls',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.GetControlsRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+                _registered_method=True)
+        self.HideAd = channel.unary_unary(
+                '/chatads.v1.Privacy/HideAd',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.HideAdRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+                _registered_method=True)
+        self.UnhideAd = channel.unary_unary(
+                '/chatads.v1.Privacy/UnhideAd',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.UnhideAdRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+                _registered_method=True)
+        self.BlockTopic = channel.unary_unary(
+                '/chatads.v1.Privacy/BlockTopic',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+                _registered_method=True)
+        self.UnblockTopic = channel.unary_unary(
+                '/chatads.v1.Privacy/UnblockTopic',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+                _registered_method=True)
+        self.RemoveInterest = channel.unary_unary(
+                '/chatads.v1.Privacy/RemoveInterest',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.ProfileReport.FromString,
+                _registered_method=True)
+        self.SetPersonalization = channel.unary_unary(
+                '/chatads.v1.Privacy/SetPersonalization',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.SetPersonalizationRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+                _registered_method=True)
+        self.GetAdHistory = channel.unary_unary(
+                '/chatads.v1.Privacy/GetAdHistory',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.GetAdHistoryRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.AdHistory.FromString,
+                _registered_method=True)
+        self.ClearAdHistory = channel.unary_unary(
+                '/chatads.v1.Privacy/ClearAdHistory',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.ClearAdHistoryRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.ClearAdHistoryResponse.FromString,
+                _registered_method=True)
+        self.IssueControlLink = channel.unary_unary(
+                '/chatads.v1.Privacy/IssueControlLink',
+                request_serializer=chatads_dot_v1_dot_chatads__pb2.IssueControlLinkRequest.SerializeToString,
+                response_deserializer=chatads_dot_v1_dot_chatads__pb2.ControlLink.FromString,
+                _registered_method=True)
 
 
 class PrivacyServicer:
@@ -209,6 +259,77 @@ class PrivacyServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetControls(self, request, context):
+        """The user's controls: personalisation level, hidden ads and advertisers, blocked topics.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HideAd(self, request, context):
+        """Never show this ad (or, with whole_advertiser, any ad of its advertiser) to the user again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnhideAd(self, request, context):
+        """Undoes HideAd for an ad id or an advertiser.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BlockTopic(self, request, context):
+        """A blocked topic and its subtopics are neither learnt nor used for the user, and ads
+        under them are not shown to the user at all (contextually either).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnblockTopic(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveInterest(self, request, context):
+        """Removes a topic (and its subtopics) from the interest profile, without blocking it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetPersonalization(self, request, context):
+        """How personal ads may be: full, contextual only (no profile learnt or used), or no ads.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAdHistory(self, request, context):
+        """The ads shown to the user recently, when, and why.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ClearAdHistory(self, request, context):
+        """Deletes the ad history (all of it, or one ad's entries); frequency counts go with it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueControlLink(self, request, context):
+        """A short-lived signed link to the transparency page for one user (HMAC with expiry;
+        the link carries no raw user id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PrivacyServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -231,6 +352,56 @@ def add_PrivacyServicer_to_server(servicer, server):
                     servicer.ExplainAd,
                     request_deserializer=chatads_dot_v1_dot_chatads__pb2.ExplainAdRequest.FromString,
                     response_serializer=chatads_dot_v1_dot_chatads__pb2.AdExplanation.SerializeToString,
+            ),
+            'GetControls': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetControls,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.GetControlsRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.UserControls.SerializeToString,
+            ),
+            'HideAd': grpc.unary_unary_rpc_method_handler(
+                    servicer.HideAd,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.HideAdRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.UserControls.SerializeToString,
+            ),
+            'UnhideAd': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnhideAd,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.UnhideAdRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.UserControls.SerializeToString,
+            ),
+            'BlockTopic': grpc.unary_unary_rpc_method_handler(
+                    servicer.BlockTopic,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.UserControls.SerializeToString,
+            ),
+            'UnblockTopic': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnblockTopic,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.UserControls.SerializeToString,
+            ),
+            'RemoveInterest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveInterest,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.ProfileReport.SerializeToString,
+            ),
+            'SetPersonalization': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPersonalization,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.SetPersonalizationRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.UserControls.SerializeToString,
+            ),
+            'GetAdHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAdHistory,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.GetAdHistoryRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.AdHistory.SerializeToString,
+            ),
+            'ClearAdHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ClearAdHistory,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.ClearAdHistoryRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.ClearAdHistoryResponse.SerializeToString,
+            ),
+            'IssueControlLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueControlLink,
+                    request_deserializer=chatads_dot_v1_dot_chatads__pb2.IssueControlLinkRequest.FromString,
+                    response_serializer=chatads_dot_v1_dot_chatads__pb2.ControlLink.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -342,6 +513,276 @@ class Privacy:
             '/chatads.v1.Privacy/ExplainAd',
             chatads_dot_v1_dot_chatads__pb2.ExplainAdRequest.SerializeToString,
             chatads_dot_v1_dot_chatads__pb2.AdExplanation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetControls(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/GetControls',
+            chatads_dot_v1_dot_chatads__pb2.GetControlsRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HideAd(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/HideAd',
+            chatads_dot_v1_dot_chatads__pb2.HideAdRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnhideAd(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/UnhideAd',
+            chatads_dot_v1_dot_chatads__pb2.UnhideAdRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BlockTopic(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/BlockTopic',
+            chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnblockTopic(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/UnblockTopic',
+            chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveInterest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/RemoveInterest',
+            chatads_dot_v1_dot_chatads__pb2.TopicControlRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.ProfileReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPersonalization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/SetPersonalization',
+            chatads_dot_v1_dot_chatads__pb2.SetPersonalizationRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.UserControls.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAdHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/GetAdHistory',
+            chatads_dot_v1_dot_chatads__pb2.GetAdHistoryRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.AdHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ClearAdHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/ClearAdHistory',
+            chatads_dot_v1_dot_chatads__pb2.ClearAdHistoryRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.ClearAdHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueControlLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatads.v1.Privacy/IssueControlLink',
+            chatads_dot_v1_dot_chatads__pb2.IssueControlLinkRequest.SerializeToString,
+            chatads_dot_v1_dot_chatads__pb2.ControlLink.FromString,
             options,
             channel_credentials,
             insecure,

@@ -41,6 +41,17 @@ pub struct AdRecord {
     pub caller_embedding: bool,
     /// Stable small key of `ad_id` for frequency caps.
     pub cap_key: u32,
+    /// The campaign (empty = none) and the caps' keys of it and the advertiser.
+    pub campaign: String,
+    pub adv_key: u32,
+    /// 0 = no campaign.
+    pub campaign_key: u32,
+    /// Hashes of the ad's words (title and text), sorted: what the echo
+    /// guard compares a conversation's rare words with.
+    pub words: Box<[i32]>,
+    /// Topics the ad's text is about (the lexicon's evidence), besides the
+    /// declared ones: blocked topics remove these ads too.
+    pub inferred_topics: Vec<u16>,
     /// GDPR Art. 9 categories the ad touches (declared, IAB-implied or detected).
     pub sensitive: crate::privacy::sensitive::Categories,
 }
@@ -395,15 +406,22 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A key for caps of an advertiser or a campaign (0 is kept for "none").
+pub fn cap_key_of(s: &str) -> u32 {
+    if s.is_empty() {
+        0
+    } else {
+        (crate::text::hashing::murmur3_signed(s.as_bytes()) as u32).max(1)
+    }
+}
 
-    fn rec(id: &str, v: &[f32]) -> AdRecord {
-        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+#[cfg(test)]
+impl AdRecord {
+    /// A bare record for tests.
+    pub fn for_test(id: &str, advertiser: &str) -> AdRecord {
         AdRecord {
             ad_id: id.into(),
-            advertiser: "a.example".into(),
+            advertiser: advertiser.into(),
             title: String::new(),
             text: String::new(),
             categories: vec![],
@@ -411,10 +429,37 @@ mod tests {
             topic_idx: vec![],
             bid_cpm: 1.0,
             tags: vec![],
+            embedding: vec![].into(),
+            caller_embedding: false,
+            cap_key: crate::text::hashing::murmur3_signed(id.as_bytes()) as u32,
+            campaign: String::new(),
+            adv_key: cap_key_of(advertiser),
+            campaign_key: 0,
+            words: Box::new([]),
+            inferred_topics: vec![],
+            sensitive: Default::default(),
+        }
+    }
+
+    pub fn with_campaign(mut self, campaign: &str) -> AdRecord {
+        self.campaign = campaign.into();
+        self.campaign_key = cap_key_of(campaign);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: &str, v: &[f32]) -> AdRecord {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        AdRecord {
+            bid_cpm: 1.0,
             embedding: v.iter().map(|x| x / n).collect(),
             caller_embedding: true,
             cap_key: 0,
-            sensitive: Default::default(),
+            ..AdRecord::for_test(id, "a.example")
         }
     }
 

@@ -3,7 +3,7 @@
 //! caller sent a vector, its sensitive categories found) before anything is
 //! stored; writes are logged by `durable.rs`.
 
-use crate::catalog::AdRecord;
+use crate::catalog::{cap_key_of, AdRecord};
 use crate::error::{CoreError, Result};
 use crate::privacy::sensitive::Categories;
 use crate::rank::normalize_domain;
@@ -64,7 +64,22 @@ impl Engine {
             })?;
             topic_idx.push(idx);
         }
+        if !ad.campaign.is_empty() {
+            check_id(&f("campaign"), &ad.campaign, l.max_id_bytes)?;
+        }
         let caller_embedding = !ad.embedding.is_empty();
+        let (text_embedding, hits) = self
+            .embedder
+            .embed_ad_with_topics(&ad.title, &ad.text, &topic_idx);
+        // Topics the text is about: those with at least half the strongest one's evidence.
+        let strongest = hits.0.first().map_or(0.0, |h| h.1);
+        let inferred_topics: Vec<u16> = hits
+            .0
+            .iter()
+            .filter(|h| h.1 >= 0.5 * strongest && !topic_idx.contains(&h.0))
+            .map(|h| h.0)
+            .take(4)
+            .collect();
         let embedding: Vec<f32> = if caller_embedding {
             if ad.embedding.len() != self.config.d {
                 return Err(CoreError::invalid(
@@ -98,7 +113,7 @@ impl Engine {
                 .map(|&x| (f64::from(x) / n) as f32)
                 .collect()
         } else {
-            self.embedder.embed_ad(&ad.title, &ad.text, &topic_idx).ok_or_else(|| {
+            text_embedding.ok_or_else(|| {
                 CoreError::invalid(f("text"), "title, text and topics carry nothing to match on; give text, topics or an embedding")
             })?
         };
@@ -119,6 +134,11 @@ impl Engine {
         Ok(AdRecord {
             sensitive,
             cap_key: murmur3_signed(ad.ad_id.as_bytes()) as u32,
+            adv_key: cap_key_of(&advertiser),
+            campaign_key: cap_key_of(&ad.campaign),
+            campaign: ad.campaign,
+            words: self.embedder.word_hashes(&[&ad.title, &ad.text]),
+            inferred_topics,
             ad_id: ad.ad_id,
             advertiser,
             title: ad.title,
@@ -205,6 +225,7 @@ pub(super) fn wire_ad(r: &AdRecord, with_embedding: bool) -> wire::Ad {
         },
         tags: r.tags.clone(),
         sensitive_categories: r.sensitive.names().iter().map(|n| n.to_string()).collect(),
+        campaign: r.campaign.clone(),
     }
 }
 

@@ -54,6 +54,13 @@ pub struct EngineConfig {
     pub consent: ConsentConfig,
     /// What to do on a turn that touches a special category.
     pub sensitive_turn_ads: SensitiveTurnAds,
+    /// Ads for a known minor or a COPPA request.
+    pub minor_ads: MinorAds,
+    /// The over-personalisation guard (frequency caps are in `profile`).
+    pub guard: GuardConfig,
+    /// Base URL of the transparency page; control links append `#t=<token>`
+    /// (empty = links carry only the token).
+    pub control_page_url: String,
     /// Where durable privacy state lives; `None` = memory only.
     pub data_dir: Option<PathBuf>,
     /// Secret of the keyed hash of user ids.
@@ -77,6 +84,9 @@ impl Default for EngineConfig {
             limits: Limits::default(),
             consent: ConsentConfig::default(),
             sensitive_turn_ads: SensitiveTurnAds::None,
+            minor_ads: MinorAds::None,
+            guard: GuardConfig::default(),
+            control_page_url: String::new(),
             data_dir: None,
             fault_injection: false,
             secret: Vec::new(),
@@ -121,6 +131,100 @@ pub enum SensitiveTurnAds {
     /// Ads chosen from the profile and earlier turns only (when consented),
     /// never from the sensitive turn, and never sensitive ads.
     ProfileOnly,
+}
+
+/// Ads for a known minor (`user_is_minor`) or a child-directed request
+/// (`regs.coppa`): never personalised either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MinorAds {
+    /// No ads at all (the default).
+    None,
+    /// Contextual ads from the current turn only.
+    Contextual,
+}
+
+impl MinorAds {
+    pub fn parse(name: &str) -> crate::error::Result<Self> {
+        match name {
+            "none" => Ok(Self::None),
+            "contextual" => Ok(Self::Contextual),
+            other => Err(crate::error::CoreError::invalid(
+                "minor_ads",
+                format!("{other:?} is not one of \"none\", \"contextual\""),
+            )),
+        }
+    }
+}
+
+/// The over-personalisation guard: what keeps targeting helpful rather than
+/// creepy. Every part is a setting; frequency caps live in `ProfileConfig`.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GuardConfig {
+    /// Never the same ad on two consecutive turns of a session.
+    pub no_consecutive_repeat: bool,
+    /// Ads per session within `session_ads_window_s` (0 = unrestricted: the
+    /// exchange decides the ad load).
+    pub max_ads_per_session: u32,
+    pub session_ads_window_s: f64,
+    /// Turns without ads between two turns with ads (0 = no gap required).
+    pub min_turns_between_ads: u32,
+    /// An ad chosen only because of an interest last heard of longer ago than
+    /// this, while the conversation is about something else, is damped.
+    pub stale_interest_s: f64,
+    /// What a damped ad's eCPM is multiplied by.
+    pub stale_damping: f32,
+    /// An ad whose text echoes this many of the conversation's rare words
+    /// verbatim is damped (0 = off).
+    pub echo_min_words: u32,
+    pub echo_damping: f32,
+    /// Plausible deniability: with this probability one interest topic is
+    /// replaced by a random one for the turn (the Topics API uses 0.05).
+    pub deniability_p: f32,
+}
+
+impl Default for GuardConfig {
+    fn default() -> Self {
+        Self {
+            no_consecutive_repeat: true,
+            max_ads_per_session: 0,
+            session_ads_window_s: 3600.0,
+            min_turns_between_ads: 0,
+            stale_interest_s: 3.0 * 86_400.0,
+            stale_damping: 0.25,
+            echo_min_words: 2,
+            echo_damping: 0.25,
+            deniability_p: 0.0,
+        }
+    }
+}
+
+impl GuardConfig {
+    pub fn validate(&self) -> crate::error::Result<()> {
+        let bad = |field: &str, why: &str| Err(crate::error::CoreError::invalid(field, why));
+        if !(self.session_ads_window_s.is_finite() && self.session_ads_window_s > 0.0) {
+            return bad(
+                "guard.session_ads_window_s",
+                "must be a positive number of seconds",
+            );
+        }
+        if !(self.stale_interest_s.is_finite() && self.stale_interest_s > 0.0) {
+            return bad(
+                "guard.stale_interest_s",
+                "must be a positive number of seconds",
+            );
+        }
+        for (f, v) in [
+            ("guard.stale_damping", self.stale_damping),
+            ("guard.echo_damping", self.echo_damping),
+            ("guard.deniability_p", self.deniability_p),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return bad(f, "must be in [0, 1]");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The request id that panics when `fault_injection` is on.

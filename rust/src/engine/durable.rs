@@ -117,6 +117,10 @@ impl Engine {
                     "{PROFILE_SNAPSHOT}: {e}; starting without profiles"
                 ));
             }
+            // A snapshot taken before a block or a removal held the topic still.
+            for (key, controls) in self.ledger.all_controls() {
+                self.scrub_profile(&key, &controls);
+            }
         }
         self.recovery = report;
         Ok(())

@@ -2,6 +2,8 @@
 //! with the query's interests and one sentence a person can read. The topic
 //! naming here serves the privacy reports too.
 
+use smallvec::SmallVec;
+
 use crate::rank::{self, Ranked};
 use crate::wire;
 
@@ -24,11 +26,11 @@ impl Engine {
         r: &Ranked,
         interest: &[(u16, f32)],
         basis: wire::Personalization,
-    ) -> wire::ScoredAd {
+    ) -> (wire::ScoredAd, SmallVec<[u16; 3]>) {
         let shared = rank::shared_topics(&self.topics, interest, &r.ad, 3);
         let topics: Vec<wire::Topic> = shared.iter().map(|&t| self.wire_topic(t)).collect();
         let explanation = explain(&topics, basis, r.relevance);
-        wire::ScoredAd {
+        let ad = wire::ScoredAd {
             ad_id: r.ad.ad_id.clone(),
             advertiser: r.ad.advertiser.clone(),
             bid_cpm: r.ad.bid_cpm,
@@ -39,7 +41,8 @@ impl Engine {
             title: r.ad.title.clone(),
             text: r.ad.text.clone(),
             explanation,
-        }
+        };
+        (ad, shared.into_iter().collect())
     }
 
     /// A topic (by index) on the wire: its taxonomy id and path.
@@ -69,7 +72,11 @@ impl Engine {
 }
 
 /// One sentence a person can read: why this ad, on what basis.
-fn explain(topics: &[wire::Topic], basis: wire::Personalization, relevance: f32) -> String {
+pub(super) fn explain(
+    topics: &[wire::Topic],
+    basis: wire::Personalization,
+    relevance: f32,
+) -> String {
     let whose = match basis {
         wire::Personalization::Personalized => "your recent conversations are",
         _ => "this conversation is",

@@ -11,9 +11,9 @@
 //!   ScoreRequest
 //!     │  validate     limits on what a caller may send            validate.rs
 //!   1 consent         what may be used: TCF / GPP, COPPA, minor,  consent.rs
-//!     │               opt-out, sensitive turn → TurnPolicy
+//!     │               opt-out, the user's level, sensitive turn → TurnPolicy
 //!   2 text            message → vector + topics; a sensitive      text.rs
-//!     │               turn is never embedded
+//!     │               turn is never embedded, a blocked topic's turn never used
 //!   3 profile         session context and profile as they were,   profile.rs
 //!     │               then learn this turn (if allowed)
 //!     ├─ may not serve ───────────────────────────────▶ no ads
@@ -21,16 +21,20 @@
 //!     │               vector and the interest topics
 //!     ├─ nothing to search with ──────────────────────▶ no ads
 //!   5 candidates      ANN search of the catalog → ad records      candidates.rs
-//!   6 filters         frequency caps, bcat / badv, no sensitive   filters.rs
-//!     │               ad on a personalised basis
-//!   7 rank            eCPM = bid × pCTR, advertiser diversity     crate::rank
+//!     ├─ ad load reached (session) ───────────────────▶ no ads
+//!   6 filters         hidden ads, blocked topics, bcat / badv,    filters.rs
+//!     │               no sensitive ad on a personalised basis,
+//!     │               frequency caps, no repeat on the next turn;
+//!     │               damping of stale-interest and echoing ads
+//!   7 rank            eCPM = bid × pCTR × damping, diversity      crate::rank
 //!   8 explain         shared topics and a sentence per ad         explain.rs
 //!     ▼
 //!   ScoreResponse     ads, personalization, reasons
 //! ```
 //!
 //! Around the turn: `catalog.rs` validates and stores ads, `privacy.rs`
-//! answers users (forget, opt out, what is held, why this ad), `durable.rs`
+//! answers users (forget, opt out, what is held, why this ad), `controls.rs`
+//! takes their controls (hide, block, level, ad history, control links), `durable.rs`
 //! keeps the catalog and profiles across restarts, `config.rs` holds the
 //! settings.
 
@@ -39,6 +43,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use parking_lot::Mutex;
+use smallvec::SmallVec;
 
 use crate::catalog::Catalog;
 use crate::durable::Wal;
@@ -46,7 +51,7 @@ use crate::error::{CoreError, Result};
 use crate::privacy::consent::{reason, ConsentPolicy};
 use crate::privacy::ledger::PrivacyLedger;
 use crate::privacy::sensitive::SensitiveGuard;
-use crate::profile::{KeyHasher, ProfileStore};
+use crate::profile::{Impression, KeyHasher, ProfileStore};
 use crate::rank;
 use crate::text::embed::Embedder;
 use crate::text::semantic::StaticEmbeddings;
@@ -76,6 +81,7 @@ mod explain;
 
 // Around the turn.
 mod catalog;
+mod controls;
 mod durable;
 mod privacy;
 
@@ -83,8 +89,10 @@ mod privacy;
 mod tests;
 
 pub use config::{
-    EngineConfig, Limits, SensitiveTurnAds, TextModel, PANIC_REQUEST_ID, SLEEP_REQUEST_PREFIX,
+    EngineConfig, GuardConfig, Limits, MinorAds, SensitiveTurnAds, TextModel, PANIC_REQUEST_ID,
+    SLEEP_REQUEST_PREFIX,
 };
+pub use controls::LINK_TTL_DEFAULT_S;
 pub use durable::{CATALOG_LOG, CATALOG_SNAPSHOT, PROFILE_SNAPSHOT};
 pub use text::Turn;
 pub(crate) use validate::check_batch;
@@ -109,11 +117,16 @@ pub struct Engine {
     pub recovery: Vec<String>,
     /// Turns that reached scoring since start (after validation).
     pub turns_scored: AtomicU64,
+    /// State of the guard's coin (plausible deniability).
+    rng: AtomicU64,
+    /// Key of the control links' HMAC (derived from the secret).
+    link_key: Vec<u8>,
 }
 
 impl Engine {
     pub fn new(config: EngineConfig, weights: TermWeights) -> Result<Self> {
         config.hashing.validate()?;
+        config.guard.validate()?;
         if !(2..=4096).contains(&config.d) {
             return Err(CoreError::invalid(
                 "d",
@@ -168,6 +181,12 @@ impl Engine {
             catalog_writes: Mutex::new(()),
             last_snapshot_ms: AtomicU64::new(0),
             turns_scored: AtomicU64::new(0),
+            rng: AtomicU64::new(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64),
+            ),
+            link_key: controls::link_key(&config.secret),
             recovery: Vec::new(),
             profiles: ProfileStore::new(config.d, config.profile.clone()),
             catalog: Catalog::new(config.d, config.catalog.clone()),
@@ -197,53 +216,84 @@ impl Engine {
         self.turns_scored.fetch_add(1, Ordering::Relaxed);
         let user = self.keys.user(&req.user_id);
         let session = self.keys.session(&req.user_id, &req.session_id);
+        let user_controls = self.ledger.controls(&user);
+        let controls = filters::TurnControls {
+            blocked: self.blocked_topics(user_controls.as_deref()),
+            user: user_controls,
+        };
 
         // 1. What may be used.
-        let mut policy = self.turn_policy(req, &user);
-        // 2. The turn's text; a sensitive turn is never embedded, stored or used.
-        let turn = if policy.sensitive {
+        let mut policy = self.turn_policy(req, &user, controls.user.as_deref());
+        let mut shaped = filters::Shaped::default();
+        // 2. The turn's text; a sensitive turn is never embedded, stored or
+        // used, nor one about a topic the user blocked.
+        let mut turn = if policy.sensitive {
             Turn::empty()
         } else {
             self.embed_turn(&req.message)
         };
+        if self.touches_blocked(&turn.hits, &controls.blocked) {
+            turn = Turn::empty();
+            shaped.blocked = true;
+        }
         // 3. What was remembered before this turn; then this turn is learnt.
         let memory = self.recall(&user, &session, policy.may_use, now);
         let learned = policy.may_update && self.learn(&user, &session, &turn, now, policy.basis);
+        // The session's ads so far (this turn counts as one more).
+        let session_ads = policy
+            .may_record
+            .then(|| self.profiles.begin_session_turn(&session, &user, now));
         let mut response = wire::ScoreResponse {
             request_id: req.request_id.clone(),
             profile_updated: learned,
             ..Default::default()
         };
         if !policy.may_serve {
+            shaped.reasons(&mut policy.reasons);
             response.set_personalization(wire::Personalization::None);
             return Ok(finish(response, policy.reasons, started));
+        }
+        let mut max_ads = req.max_ads as usize;
+        if let Some(s) = &session_ads {
+            max_ads = max_ads.min(self.ad_load_left(s, now));
+            if max_ads == 0 {
+                policy.reasons.push(reason::AD_LOAD_LIMITED.into());
+                response.set_personalization(wire::Personalization::None);
+                return Ok(finish(response, policy.reasons, started));
+            }
+        }
+        let mut rare: SmallVec<[i32; 8]> = turn.rare.iter().copied().collect();
+        for t in &memory.context {
+            rare.extend(t.rare.iter().filter(|h| !turn.rare.contains(h)).copied());
         }
 
         // 4. One query from the turn, the session and the profile.
         let Some(query) = self.query(&turn, memory) else {
+            shaped.reasons(&mut policy.reasons);
             policy.reasons.push(reason::NO_CONTEXT.into());
             response.set_personalization(wire::Personalization::None);
             return Ok(finish(response, policy.reasons, started));
         };
         // 5. The ads nearest the query.
-        let max_ads = req.max_ads as usize;
         let candidates = self.candidates(&query.vector, max_ads)?;
-        // 6. Those this user may be shown on this turn.
-        let eligible = self.eligible(
-            candidates,
+        // 6. Those this user may be shown on this turn, some damped.
+        let input = filters::FilterInput {
             req,
-            &user,
-            policy.may_use,
-            query.personalized,
+            user: &user,
+            controls: &controls,
+            query: &query,
+            rare: &rare,
+            session: session_ads.as_ref(),
+            record: policy.may_record,
             now,
-        );
-        // 7. The best of them; what is shown counts towards the frequency caps.
+        };
+        let eligible = self.eligible(candidates, &input, &mut shaped);
+        // 7. The best of them.
         let ranked = rank::rank(eligible, max_ads, &self.config.rank);
-        if policy.may_update {
-            self.count_impressions(&user, &ranked, now);
-        }
 
-        // 8. Why these ads, and why not more.
+        // 8. Why these ads, and why not more; what is shown is recorded
+        // (frequency caps, ad history, the session's ad load).
+        shaped.reasons(&mut policy.reasons);
         if ranked.is_empty() {
             policy.reasons.push(reason::NO_RELEVANT_ADS.into());
         }
@@ -251,12 +301,52 @@ impl Engine {
             policy.reasons.push(reason::NO_PROFILE_YET.into());
         }
         let basis = explain::personalization(&ranked, query.personalized);
+        let mut shown = Vec::with_capacity(ranked.len());
         response.ads = ranked
             .iter()
-            .map(|r| self.scored_ad(r, &query.interest, basis))
+            .map(|r| {
+                let (ad, shared) = self.scored_ad(r, &query.interest, basis);
+                if policy.may_record {
+                    shown.push(Impression {
+                        at: now,
+                        ad: r.ad.clone(),
+                        personalized: basis == wire::Personalization::Personalized,
+                        topics: shared,
+                    });
+                }
+                ad
+            })
             .collect();
+        if let Some(s) = &session_ads {
+            let keys: SmallVec<[u32; 8]> = ranked.iter().map(|r| r.ad.cap_key).collect();
+            let window = self.config.guard.session_ads_window_s;
+            self.profiles
+                .end_session_turn(&session, s.turn, &keys, now, window);
+            self.profiles.record_impressions(&user, shown, now);
+        }
         response.set_personalization(basis);
         Ok(finish(response, policy.reasons, started))
+    }
+
+    /// How many ads the session may still show on this turn under the ad-load
+    /// settings (`usize::MAX` when unrestricted).
+    fn ad_load_left(&self, s: &crate::profile::SessionAds, now: f64) -> usize {
+        let g = &self.config.guard;
+        if g.min_turns_between_ads > 0
+            && s.last_ads_turn > 0
+            && s.turn - s.last_ads_turn <= g.min_turns_between_ads
+        {
+            return 0;
+        }
+        if g.max_ads_per_session == 0 {
+            return usize::MAX;
+        }
+        let recent = s
+            .shown_at
+            .iter()
+            .filter(|&&t| now - t < g.session_ads_window_s)
+            .count();
+        (g.max_ads_per_session as usize).saturating_sub(recent)
     }
 }
 

@@ -4,8 +4,8 @@
 //! the privacy ledger (`crate::privacy::ledger`) before they take effect.
 
 use crate::error::{CoreError, Result};
-use crate::privacy::ledger::Op;
-use crate::profile::{Basis, InterestProfile};
+use crate::privacy::ledger::{Level, Op};
+use crate::profile::{Basis, InterestProfile, Key};
 use crate::rank;
 use crate::text::topics::normalize;
 use crate::wire;
@@ -17,21 +17,27 @@ impl Engine {
     /// Deletes the profile, sessions and counters at once and records the
     /// request durably (so no older snapshot can bring them back).
     pub fn forget_user(&self, user_id: &str, now: f64) -> Result<bool> {
-        check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
-        let key = self.keys.user(user_id);
-        self.ledger.record(Op::Forget, key, unix_ms(now))?;
-        Ok(self.profiles.forget(&key))
+        self.forget_key(&self.user_key(user_id)?, now)
+    }
+
+    /// [`Engine::forget_user`] by the user's key; the controls go too.
+    pub fn forget_key(&self, key: &Key, now: f64) -> Result<bool> {
+        let had = self.ledger.controls(key).is_some();
+        self.ledger.record(Op::Forget, *key, unix_ms(now))?;
+        Ok(self.profiles.forget(key) || had)
     }
 
     /// Opting out deletes the profile and keeps profiling off until opt-in.
     pub fn set_opt_out(&self, user_id: &str, opted_out: bool, now: f64) -> Result<bool> {
-        check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
-        let key = self.keys.user(user_id);
+        self.set_opt_out_key(&self.user_key(user_id)?, opted_out, now)
+    }
+
+    pub fn set_opt_out_key(&self, key: &Key, opted_out: bool, now: f64) -> Result<bool> {
         if opted_out {
-            self.ledger.record(Op::OptOut, key, unix_ms(now))?;
-            self.profiles.forget(&key);
+            self.ledger.record(Op::OptOut, *key, unix_ms(now))?;
+            self.profiles.forget(key);
         } else {
-            self.ledger.record(Op::OptIn, key, unix_ms(now))?;
+            self.ledger.record(Op::OptIn, *key, unix_ms(now))?;
         }
         Ok(opted_out)
     }
@@ -47,9 +53,13 @@ impl Engine {
 
     /// What is held about a user, for a person to read (GDPR Art. 15).
     pub fn profile_report(&self, user_id: &str, now: f64) -> Result<wire::ProfileReport> {
-        let opted_out = self.is_opted_out(user_id);
+        self.profile_report_key(&self.user_key(user_id)?, now)
+    }
+
+    pub fn profile_report_key(&self, key: &Key, now: f64) -> Result<wire::ProfileReport> {
+        let opted_out = self.ledger.is_opted_out(key);
         let ttl = self.config.profile.profile_ttl_s;
-        let Some(p) = self.profile(user_id, now)? else {
+        let Some(p) = self.profiles.profile(key, now) else {
             let summary = if opted_out {
                 "No interest profile is held: you opted out of personalised ads. Only the current \
                  message is used to choose ads, and nothing is stored."
@@ -113,16 +123,21 @@ impl Engine {
 
     /// Why this ad could be shown to this user, and how to change it (DSA Art. 26(1)(d)).
     pub fn explain_ad(&self, user_id: &str, ad_id: &str, now: f64) -> Result<wire::AdExplanation> {
-        check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
+        self.explain_ad_key(&self.user_key(user_id)?, ad_id, now)
+    }
+
+    pub fn explain_ad_key(&self, key: &Key, ad_id: &str, now: f64) -> Result<wire::AdExplanation> {
         check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
         let ad = self.catalog.get(ad_id).ok_or_else(|| {
             CoreError::not_found("ad_id", format!("no ad {ad_id:?} in the catalog"))
         })?;
-        let key = self.keys.user(user_id);
-        let view = if self.ledger.is_opted_out(&key) {
-            None
+        let controls = self.ledger.controls(key);
+        let profile_used = !self.ledger.is_opted_out(key)
+            && controls.as_ref().is_none_or(|c| c.level == Level::Full);
+        let view = if profile_used {
+            self.profiles.profile_view(key, now)
         } else {
-            self.profiles.profile_view(&key, now)
+            None
         };
         let ad_topics: Vec<wire::Topic> =
             ad.topic_idx.iter().map(|&t| self.wire_topic(t)).collect();
@@ -172,11 +187,33 @@ impl Engine {
                 " This ad touches a sensitive category, so it is never chosen from your profile.",
             );
         }
+        if let Some(c) = &controls {
+            if c.hidden_ads.iter().any(|(id, _)| *id == ad.ad_id)
+                || c.hidden_advertisers
+                    .iter()
+                    .any(|(a, _)| *a == ad.advertiser)
+            {
+                explanation.push_str(" You hid this ad, so it is not shown to you any more.");
+            }
+            let blocked = self.blocked_topics(Some(c));
+            if ad
+                .topic_idx
+                .iter()
+                .chain(&ad.inferred_topics)
+                .any(|&t| self.is_blocked(t, &blocked))
+            {
+                explanation.push_str(
+                    " It is under a topic you blocked, so it is not shown to you any more.",
+                );
+            }
+        }
         let how_to_change = format!(
-            "Opt out of personalised ads (Privacy.SetOptOut): only the current message is then used. \
-             Delete your profile (Privacy.ForgetUser). Withdraw consent for purposes 3 and 4 in the \
-             site's consent banner. Interests also fade on their own: half of their weight goes every \
-             {:.1} days.",
+            "Hide this ad or its advertiser (Privacy.HideAd), block its topics \
+             (Privacy.BlockTopic), or choose contextual ads only or no ads \
+             (Privacy.SetPersonalization). Opt out of personalised ads (Privacy.SetOptOut): only \
+             the current message is then used. Delete your profile (Privacy.ForgetUser). Withdraw \
+             consent for purposes 3 and 4 in the site's consent banner. Interests also fade on \
+             their own: half of their weight goes every {:.1} days.",
             self.config.profile.half_life_s / 86_400.0
         );
         Ok(wire::AdExplanation {

@@ -47,6 +47,7 @@ impl Engine {
         let ctx = ContextTurn {
             vector: v.clone().into_boxed_slice(),
             topics: turn.hits.clone(),
+            rare: turn.rare.clone(),
         };
         self.profiles.push_context(session, user, ctx, now);
         true
@@ -65,12 +66,18 @@ impl Engine {
         if self.ledger.is_opted_out(&user) || !self.guard.detect(message).is_empty() {
             return Ok(false);
         }
-        Ok(self.learn(
-            &user,
-            &session,
-            &self.embed_turn(message),
-            now,
-            Basis::Caller,
-        ))
+        let controls = self.ledger.controls(&user);
+        let blocked = self.blocked_topics(controls.as_deref());
+        if controls
+            .as_ref()
+            .is_some_and(|c| c.level != crate::privacy::ledger::Level::Full)
+        {
+            return Ok(false);
+        }
+        let turn = self.embed_turn(message);
+        if self.touches_blocked(&turn.hits, &blocked) {
+            return Ok(false);
+        }
+        Ok(self.learn(&user, &session, &turn, now, Basis::Caller))
     }
 }

@@ -2,7 +2,12 @@
 //! topics of interest to explain the ads with. The turn counts 1, the
 //! session's earlier turns `context_weight`, halved for each older one, and
 //! the profile `profile_weight`, scaled down while it holds little.
+//!
+//! Plausible deniability (`guard.deniability_p`): with that probability one
+//! of the profile's topics is swapped for a random one for this turn, its
+//! direction in the profile vector with it, as the Topics API does.
 
+use crate::text::embed::splitmix64;
 use crate::text::topics::normalize;
 
 use super::profile::Memory;
@@ -16,6 +21,12 @@ pub(super) struct Query {
     pub interest: Vec<(u16, f32)>,
     /// The session or the profile went into it, not only this turn.
     pub personalized: bool,
+    /// The profile went into it.
+    pub profile_used: bool,
+    /// The conversation alone (this turn and the session's earlier turns),
+    /// unit length; `None` when it is empty. The stale-interest guard asks
+    /// whether it would have chosen an ad without the profile.
+    pub conversation: Option<Vec<f32>>,
 }
 
 impl Engine {
@@ -48,9 +59,17 @@ impl Engine {
             w *= 0.5;
             personalized = true;
         }
-        if let Some((mut pv, ptopics)) = memory.profile {
+        let mut conversation = query.clone();
+        let conversation = (normalize(&mut conversation) > 1e-6).then_some(conversation);
+        let mut profile_used = false;
+        if let Some((mut pv, mut ptopics)) = memory.profile {
+            let p = self.config.guard.deniability_p;
+            if p > 0.0 && !ptopics.is_empty() && self.random_unit() < p {
+                self.swap_random_topic(&mut pv, &mut ptopics);
+            }
             let mass = normalize(&mut pv);
             if mass > 1e-6 {
+                profile_used = true;
                 let w = rc.profile_weight * mass.min(1.0);
                 query.iter_mut().zip(&pv).for_each(|(q, x)| *q += w * x);
                 let total: f32 = ptopics.iter().map(|t| t.1).sum::<f32>().max(1e-6);
@@ -68,6 +87,44 @@ impl Engine {
             vector: query,
             interest,
             personalized,
+            profile_used,
+            conversation,
         })
+    }
+
+    /// A uniform number in [0, 1) (not for secrets: the guard's coin).
+    pub(super) fn random_unit(&self) -> f32 {
+        let x = splitmix64(
+            self.rng
+                .fetch_add(0x9E37_79B9_7F4A_7C15, std::sync::atomic::Ordering::Relaxed),
+        );
+        (x >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Replaces one of the profile's topics by a random taxonomy topic: its
+    /// weight moves to the new topic, and the vector's component along the
+    /// old topic's direction moves to the new one's.
+    pub(super) fn swap_random_topic(&self, pv: &mut [f32], ptopics: &mut [(u16, f32)]) {
+        let n = self.topics.len();
+        if n < 2 {
+            return;
+        }
+        let i = (self.random_unit() * ptopics.len() as f32) as usize % ptopics.len();
+        let old = ptopics[i].0;
+        let mut new = (self.random_unit() * n as f32) as usize % n;
+        if new as u16 == old {
+            new = (new + 1) % n;
+        }
+        let unit = |t: u16| {
+            let mut v = self.topics.vector(t).to_vec();
+            normalize(&mut v);
+            v
+        };
+        let (u_old, u_new) = (unit(old), unit(new as u16));
+        let c = crate::catalog::dot(pv, &u_old);
+        for ((x, a), b) in pv.iter_mut().zip(&u_old).zip(&u_new) {
+            *x += c * (b - a);
+        }
+        ptopics[i].0 = new as u16;
     }
 }

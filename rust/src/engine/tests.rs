@@ -199,7 +199,9 @@ fn minors_opt_outs_and_sensitive_turns_never_reach_the_profile() {
     minor.user_is_minor = true;
     let r = e.score(&minor, 0.0).unwrap();
     assert!(!r.profile_updated && r.reasons.contains(&"minor".to_string()));
-    assert_eq!(r.personalization(), wire::Personalization::Contextual);
+    // No ads at all for a minor by default (minor_ads = none).
+    assert_eq!(r.personalization(), wire::Personalization::None);
+    assert!(r.ads.is_empty());
     assert!(e.profile("kid", 0.0).unwrap().is_none());
 
     let mut sick = req(
@@ -266,4 +268,396 @@ fn reports_and_explanations_are_readable() {
     assert!(ex.how_to_change.contains("SetOptOut"));
     assert_eq!(utc_date(0.0), "1970-01-01");
     assert_eq!(utc_date(1_796_083_200.0), "2026-12-01");
+}
+
+// ---- the over-personalisation guard and the user controls ----------------
+
+fn guarded(f: impl FnOnce(&mut EngineConfig)) -> Engine {
+    let mut cfg = EngineConfig {
+        secret: b"0123456789abcdef-test".to_vec(),
+        consent: ConsentConfig {
+            gdpr_when_unknown: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    f(&mut cfg);
+    Engine::new(
+        cfg,
+        TermWeights::from_zipf([
+            ("the", 7.7),
+            ("for", 7.2),
+            ("my", 6.9),
+            ("a", 7.4),
+            ("flights", 4.5),
+            ("cheap", 4.8),
+            ("running", 5.0),
+            ("shoes", 4.9),
+            ("to", 7.5),
+        ]),
+    )
+    .unwrap()
+}
+
+/// Flights and running ads from several advertisers, with topics.
+fn guard_catalog(e: &Engine) {
+    let mut ads = Vec::new();
+    for i in 0..6 {
+        ads.push(ad(
+            &format!("fly{i}"),
+            &format!("air{}.example", i % 3),
+            "cheap flights and airline tickets",
+            &[334],
+        ));
+        ads.push(ad(
+            &format!("run{i}"),
+            &format!("shoe{}.example", i % 3),
+            "running shoes for your marathon",
+            &[323],
+        ));
+    }
+    e.upsert_ads(ads).unwrap();
+}
+
+fn ids(r: &wire::ScoreResponse) -> Vec<String> {
+    r.ads.iter().map(|a| a.ad_id.clone()).collect()
+}
+
+#[test]
+fn the_same_ad_never_on_two_consecutive_turns_and_caps_per_advertiser() {
+    let e = guarded(|_| {});
+    guard_catalog(&e);
+    let mut seen: std::collections::HashMap<String, u32> = Default::default();
+    let mut adv: std::collections::HashMap<String, u32> = Default::default();
+    let mut last: Vec<String> = Vec::new();
+    for t in 0..12 {
+        let r = e
+            .score(&req("u", "cheap flights to Lisbon"), t as f64)
+            .unwrap();
+        for a in &r.ads {
+            assert!(!last.contains(&a.ad_id), "turn {t}: {} again", a.ad_id);
+            *seen.entry(a.ad_id.clone()).or_default() += 1;
+            *adv.entry(a.advertiser.clone()).or_default() += 1;
+        }
+        last = ids(&r);
+    }
+    assert!(seen.values().all(|&n| n <= 2), "{seen:?}");
+    assert!(adv.values().all(|&n| n <= 4), "{adv:?}");
+    let r = e.score(&req("u", "cheap flights to Lisbon"), 13.0).unwrap();
+    assert!(r.reasons.iter().any(|x| x == "frequency_capped"), "{r:?}");
+    // Clearing the history clears the counts with it.
+    let key = e.user_key("u").unwrap();
+    assert!(e.clear_ad_history(&key, "", 14.0).unwrap() > 0);
+    assert!(!e
+        .score(&req("u", "cheap flights to Lisbon"), 15.0)
+        .unwrap()
+        .ads
+        .is_empty());
+}
+
+#[test]
+fn ad_load_limits_ads_per_session_and_spaces_them() {
+    let e = guarded(|c| {
+        c.guard.max_ads_per_session = 4;
+        c.guard.min_turns_between_ads = 1;
+        c.profile.freq_cap = 0;
+        c.profile.advertiser_cap = 0;
+    });
+    guard_catalog(&e);
+    let mut per_turn = Vec::new();
+    for t in 0..8 {
+        let r = e.score(&req("u", "running shoes"), t as f64).unwrap();
+        per_turn.push(r.ads.len());
+        if r.ads.is_empty() {
+            assert!(r.reasons.iter().any(|x| x == "ad_load_limited"), "{r:?}");
+        }
+    }
+    // Ads on turns 1 and 3 only (3 + 1: the session's four), none between.
+    assert_eq!(per_turn, [3, 0, 1, 0, 0, 0, 0, 0]);
+}
+
+#[test]
+fn hidden_ads_and_advertisers_are_never_shown_again() {
+    let e = guarded(|_| {});
+    guard_catalog(&e);
+    let key = e.user_key("u").unwrap();
+    let first = e.score(&req("u", "running shoes"), 0.0).unwrap();
+    let hidden = first.ads[0].ad_id.clone();
+    let whole = first.ads[1].ad_id.clone();
+    let whole_adv = first.ads[1].advertiser.clone();
+    e.hide_ad(&key, &hidden, false, 1.0).unwrap();
+    let c = e.hide_ad(&key, &whole, true, 1.0).unwrap();
+    assert_eq!(c.hidden_ads.len(), 1);
+    assert_eq!(c.hidden_advertisers[0].advertiser, whole_adv);
+    for t in 2..8 {
+        let r = e
+            .score(&req("u", "running shoes"), t as f64 * 7200.0)
+            .unwrap();
+        assert!(r
+            .ads
+            .iter()
+            .all(|a| a.ad_id != hidden && a.advertiser != whole_adv));
+        assert!(r.reasons.iter().any(|x| x == "ad_hidden_by_user"), "{r:?}");
+    }
+    // Another user is not affected.
+    let other = e.score(&req("v", "running shoes"), 0.0).unwrap();
+    assert!(!other.reasons.iter().any(|x| x == "ad_hidden_by_user"));
+    // Hiding the advertiser of an unknown ad is NOT_FOUND, nothing recorded.
+    assert!(matches!(
+        e.hide_ad(&key, "nope", true, 1.0),
+        Err(CoreError::NotFound { .. })
+    ));
+    e.unhide_ad(&key, &hidden, "", 2.0).unwrap();
+    let c = e.unhide_ad(&key, "", &whole_adv, 2.0).unwrap();
+    assert!(c.hidden_ads.is_empty() && c.hidden_advertisers.is_empty());
+}
+
+#[test]
+fn a_blocked_topic_is_not_learnt_not_used_and_its_ads_are_not_shown() {
+    let e = guarded(|_| {});
+    guard_catalog(&e);
+    let key = e.user_key("u").unwrap();
+    e.score(&req("u", "cheap flights to Lisbon"), 0.0).unwrap();
+    let air = e.topics.index_of(334).unwrap();
+    assert!(e.profiles.topics_seen(&key).iter().any(|&(t, _)| t == air));
+    // Blocking the parent (Travel) blocks Air Travel.
+    let c = e.block_topic(&key, 332, 1.0).unwrap();
+    assert_eq!(c.blocked_topics[0].id, 332);
+    assert!(!e.profiles.topics_seen(&key).iter().any(|&(t, _)| t == air));
+    let r = e.score(&req("u", "cheap flights to Lisbon"), 2.0).unwrap();
+    assert!(r.ads.iter().all(|a| !a.ad_id.starts_with("fly")), "{r:?}");
+    assert!(!r.profile_updated);
+    assert!(r.reasons.iter().any(|x| x == "topic_blocked_by_user"));
+    assert!(!e.profiles.topics_seen(&key).iter().any(|&(t, _)| t == air));
+    // Unknown topic ids are refused, naming the field.
+    assert_eq!(
+        e.block_topic(&key, 999_999, 3.0).unwrap_err().field(),
+        Some("topic_id")
+    );
+    e.unblock_topic(&key, 332, 4.0).unwrap();
+    let r = e.score(&req("u", "cheap flights to Lisbon"), 5.0).unwrap();
+    assert!(r.ads.iter().any(|a| a.ad_id.starts_with("fly")));
+}
+
+#[test]
+fn personalisation_levels_and_minors() {
+    let e = guarded(|_| {});
+    guard_catalog(&e);
+    let key = e.user_key("u").unwrap();
+    e.set_personalization(&key, wire::PersonalizationLevel::LevelContextual, 0.0)
+        .unwrap();
+    let r = e.score(&req("u", "running shoes"), 1.0).unwrap();
+    assert!(!r.profile_updated && !r.ads.is_empty());
+    assert_eq!(r.personalization(), wire::Personalization::Contextual);
+    assert!(r.reasons.iter().any(|x| x == "user_chose_contextual"));
+    assert!(e.profiles.profile(&key, 1.0).is_none());
+    e.set_personalization(&key, wire::PersonalizationLevel::LevelNoAds, 2.0)
+        .unwrap();
+    let r = e.score(&req("u", "running shoes"), 3.0).unwrap();
+    assert!(r.ads.is_empty() && r.reasons.iter().any(|x| x == "user_chose_no_ads"));
+    assert_eq!(
+        e.set_personalization(&key, wire::PersonalizationLevel::Unspecified, 4.0)
+            .unwrap_err()
+            .field(),
+        Some("level")
+    );
+    // A minor gets no ads by default; contextual ones when the setting allows.
+    let mut m = req("kid", "running shoes");
+    m.user_is_minor = true;
+    assert!(e.score(&m, 0.0).unwrap().ads.is_empty());
+    let e2 = guarded(|c| c.minor_ads = MinorAds::Contextual);
+    guard_catalog(&e2);
+    let r = e2.score(&m, 0.0).unwrap();
+    assert!(!r.ads.is_empty() && !r.profile_updated);
+    assert_eq!(r.personalization(), wire::Personalization::Contextual);
+}
+
+#[test]
+fn echoing_ads_are_damped() {
+    // An ad that repeats the user's rare words (a name and a street) verbatim.
+    let echo = || {
+        vec![ad(
+            "echo",
+            "b.example",
+            "running shoes for Marguerite on Quimperlé street",
+            &[323],
+        )]
+    };
+    let msg = "running shoes for my daughter Marguerite, we live on Quimperlé street";
+    let on = guarded(|_| {});
+    on.upsert_ads(echo()).unwrap();
+    let off = guarded(|c| c.guard.echo_min_words = 0);
+    off.upsert_ads(echo()).unwrap();
+    let r_on = on.score(&req("u", msg), 0.0).unwrap();
+    let r_off = off.score(&req("u", msg), 0.0).unwrap();
+    assert!(r_on.reasons.iter().any(|x| x == "echo_damped"), "{r_on:?}");
+    assert!(!r_off.reasons.iter().any(|x| x == "echo_damped"));
+    let damping = f64::from(on.config.guard.echo_damping);
+    assert!((r_on.ads[0].score - damping * r_off.ads[0].score).abs() < 1e-9);
+    // A turn without those words does not damp it.
+    let plain = on.score(&req("v", "running shoes"), 0.0).unwrap();
+    assert!(
+        !plain.reasons.iter().any(|x| x == "echo_damped"),
+        "{plain:?}"
+    );
+}
+
+#[test]
+fn an_old_interest_alone_is_damped_while_the_conversation_is_elsewhere() {
+    let e = guarded(|c| {
+        c.profile.half_life_s = 1e9;
+        c.guard.echo_min_words = 0;
+    });
+    guard_catalog(&e);
+    e.upsert_ads(vec![ad(
+        "bake",
+        "oven.example",
+        "sourdough bread baking class",
+        &[],
+    )])
+    .unwrap();
+    for t in 0..5 {
+        e.score(&req("u", "cheap flights to Lisbon"), t as f64)
+            .unwrap();
+    }
+    let day = 86_400.0;
+    // Ten days later, about bread, in a new session: flight ads may only come from the old
+    // interest, so they are damped.
+    let mut r = req("u", "sourdough bread baking");
+    r.session_id = "later".into();
+    r.max_ads = 5;
+    let later = e.score(&r, 10.0 * day).unwrap();
+    assert!(
+        later.reasons.iter().any(|x| x == "stale_interest_damped"),
+        "{later:?}"
+    );
+    let fly: Vec<&wire::ScoredAd> = later
+        .ads
+        .iter()
+        .filter(|a| a.ad_id.starts_with("fly"))
+        .collect();
+    let fresh = {
+        let e2 = guarded(|c| {
+            c.profile.half_life_s = 1e9;
+            c.guard.echo_min_words = 0;
+        });
+        guard_catalog(&e2);
+        e2.upsert_ads(vec![ad(
+            "bake",
+            "oven.example",
+            "sourdough bread baking class",
+            &[],
+        )])
+        .unwrap();
+        for t in 0..5 {
+            e2.score(&req("u", "cheap flights to Lisbon"), t as f64)
+                .unwrap();
+        }
+        let mut r = r.clone();
+        r.session_id = "soon".into();
+        e2.score(&r, 60.0).unwrap()
+    };
+    let fresh_fly: Vec<&wire::ScoredAd> = fresh
+        .ads
+        .iter()
+        .filter(|a| a.ad_id.starts_with("fly"))
+        .collect();
+    assert!(!fresh.reasons.iter().any(|x| x == "stale_interest_damped"));
+    if let (Some(a), Some(b)) = (fly.first(), fresh_fly.first()) {
+        assert!(a.score < b.score * 0.5, "{a:?} vs {b:?}");
+    }
+}
+
+#[test]
+fn plausible_deniability_swaps_an_interest_topic() {
+    let e = guarded(|c| c.guard.deniability_p = 1.0);
+    let run = e.topics.index_of(323).unwrap();
+    let mut u = e.topics.vector(run).to_vec();
+    crate::text::topics::normalize(&mut u);
+    let mut pv = u.iter().map(|x| 2.0 * x).collect::<Vec<f32>>();
+    let mut topics = vec![(run, 1.0)];
+    e.swap_random_topic(&mut pv, &mut topics);
+    assert_ne!(topics[0].0, run);
+    assert_eq!(topics[0].1, 1.0);
+    // The vector's component along the old topic moved to the new one.
+    assert!(crate::catalog::dot(&pv, &u).abs() < 0.5, "{pv:?}");
+    let mut w = e.topics.vector(topics[0].0).to_vec();
+    crate::text::topics::normalize(&mut w);
+    assert!(crate::catalog::dot(&pv, &w) > 1.5);
+    // In a turn: the profile's only topic is replaced every time with p = 1.
+    guard_catalog(&e);
+    for t in 0..3 {
+        e.score(&req("u", "running shoes"), t as f64).unwrap();
+    }
+    let mut r = req("u", "");
+    r.session_id = "other".into();
+    r.max_ads = 10;
+    let swapped = (0..10).all(|t| {
+        let out = e.score(&r, 10.0 + t as f64).unwrap();
+        out.ads.iter().all(|a| a.topics.iter().all(|t| t.id != 323))
+    });
+    let plain = guarded(|_| {});
+    guard_catalog(&plain);
+    for t in 0..3 {
+        plain.score(&req("u", "running shoes"), t as f64).unwrap();
+    }
+    let out = plain.score(&r, 10.0).unwrap();
+    assert!(
+        out.ads.iter().any(|a| a.topics.iter().any(|t| t.id == 323)),
+        "{out:?}"
+    );
+    let _ = swapped; // the profile may hold other topics besides running
+}
+
+#[test]
+fn control_links_are_signed_expire_and_name_no_raw_id() {
+    let e = guarded(|c| c.control_page_url = "https://ads.example/controls/".into());
+    let link = e
+        .issue_control_link("alice@example.com", 60, 1000.0)
+        .unwrap();
+    assert!(link.url.starts_with("https://ads.example/controls/#t=ca1."));
+    assert!(!link.token.contains("alice"));
+    assert_eq!(link.expires_at, 1060);
+    assert_eq!(
+        e.link_user(&link.token, 1059.0).unwrap(),
+        e.user_key("alice@example.com").unwrap()
+    );
+    let err = e.link_user(&link.token, 1060.0).unwrap_err().to_string();
+    assert!(err.contains("expired"), "{err}");
+    // A changed payload (another user's key, a later expiry) breaks the signature.
+    let mut parts: Vec<String> = link.token.split('.').map(String::from).collect();
+    let mut body =
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &parts[1])
+            .unwrap();
+    body[19] = body[19].wrapping_add(1);
+    parts[1] = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &body);
+    let err = e
+        .link_user(&parts.join("."), 1000.0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("signature"), "{err}");
+    assert!(e.link_user("nonsense", 0.0).is_err());
+    // Another server secret does not accept it.
+    let other = guarded(|c| c.secret = b"another secret, 16+ bytes".to_vec());
+    assert!(other.link_user(&link.token, 1000.0).is_err());
+    assert_eq!(
+        e.issue_control_link("a", 86_401, 0.0).unwrap_err().field(),
+        Some("ttl_s")
+    );
+}
+
+#[test]
+fn ad_history_says_when_and_why_and_forget_removes_controls() {
+    let e = guarded(|_| {});
+    guard_catalog(&e);
+    let key = e.user_key("u").unwrap();
+    let r = e.score(&req("u", "running shoes"), 86_400.0).unwrap();
+    let h = e.ad_history(&key, 86_401.0);
+    assert_eq!(h.entries.len(), r.ads.len());
+    assert_eq!(h.entries[0].shown_at_ms, 86_400_000);
+    assert!(h.entries[0].explanation.contains("1970-01-02"), "{h:?}");
+    e.block_topic(&key, 299, 86_402.0).unwrap();
+    assert!(e.forget_key(&key, 86_403.0).unwrap());
+    assert!(e.ad_history(&key, 86_404.0).entries.is_empty());
+    assert!(e.controls_report(&key).blocked_topics.is_empty());
 }

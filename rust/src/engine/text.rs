@@ -1,5 +1,8 @@
-//! Stage 2, text: the message as a vector in the embedding space and the
-//! taxonomy topics it hits (`crate::text`). Nothing else of it is kept.
+//! Stage 2, text: the message as a vector in the embedding space, the
+//! taxonomy topics it hits and the hashes of its rare words (`crate::text`).
+//! Nothing else of it is kept.
+
+use smallvec::SmallVec;
 
 use crate::text::embed::TopicHits;
 
@@ -9,6 +12,8 @@ use super::Engine;
 pub struct Turn {
     pub vector: Option<Vec<f32>>,
     pub hits: TopicHits,
+    /// Hashes of the turn's rare words (the echo guard's evidence).
+    pub rare: SmallVec<[i32; 4]>,
 }
 
 impl Turn {
@@ -17,6 +22,7 @@ impl Turn {
         Turn {
             vector: None,
             hits: TopicHits::default(),
+            rare: SmallVec::new(),
         }
     }
 }
@@ -29,13 +35,18 @@ pub const FULL_TURN_WEIGHT: f32 = 2.0;
 
 impl Engine {
     pub(super) fn embed_turn(&self, message: &str) -> Turn {
-        let (mut vector, hits, total) = self.embedder.embed_with_weight(message);
+        let t = self.embedder.embed_turn(message);
+        let mut vector = t.vector;
         if self.embedder.semantic.is_some() {
-            let c = (total / FULL_TURN_WEIGHT).clamp(0.05, 1.0);
+            let c = (t.total / FULL_TURN_WEIGHT).clamp(0.05, 1.0);
             if let Some(v) = vector.as_mut() {
                 v.iter_mut().for_each(|x| *x *= c);
             }
         }
-        Turn { vector, hits }
+        Turn {
+            vector,
+            hits: t.hits,
+            rare: t.rare,
+        }
     }
 }

@@ -41,6 +41,17 @@ pub mod reason {
     /// Profile use was allowed, but nothing was held yet (first turn).
     pub const NO_PROFILE_YET: &str = "no_profile_yet";
     pub const NO_RELEVANT_ADS: &str = "no_relevant_ads";
+    // A user's control shaped the answer.
+    pub const USER_CHOSE_CONTEXTUAL: &str = "user_chose_contextual";
+    pub const USER_CHOSE_NO_ADS: &str = "user_chose_no_ads";
+    pub const AD_HIDDEN_BY_USER: &str = "ad_hidden_by_user";
+    pub const TOPIC_BLOCKED_BY_USER: &str = "topic_blocked_by_user";
+    // The over-personalisation guard shaped it.
+    pub const FREQUENCY_CAPPED: &str = "frequency_capped";
+    pub const REPEAT_SUPPRESSED: &str = "repeat_suppressed";
+    pub const AD_LOAD_LIMITED: &str = "ad_load_limited";
+    pub const STALE_INTEREST_DAMPED: &str = "stale_interest_damped";
+    pub const ECHO_DAMPED: &str = "echo_damped";
 }
 
 #[derive(Clone, Debug)]

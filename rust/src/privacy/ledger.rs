@@ -1,15 +1,23 @@
-//! The privacy ledger: forget and opt-out requests, durable when acknowledged.
+//! The privacy ledger: forget and opt-out requests and the users' ad
+//! controls, durable when acknowledged.
 //!
 //! One line per request, appended and fsync'd before the call returns:
-//! `v1 <F|O|I> <user key hex> <unix ms> <crc32 hex>` (forget, opt out, opt in).
-//! Only keyed hashes are written, never raw ids. Replayed at start: the
-//! opt-out set is rebuilt, and forget times let a restored profile snapshot
-//! (older than the forget) be discarded. A torn last line (a crash during
-//! the append) is ignored; any other bad line is an error naming the line.
+//! `v1 <op> <user key hex> <unix ms> [<argument hex>] <crc32 hex>`. The ops:
+//! F forget, O opt out, I opt in; H / h hide / unhide an ad, A / a hide /
+//! unhide an advertiser (argument: the id, hex of its UTF-8); B / b block /
+//! unblock a topic, R remove an interest (argument: the taxonomy id); P the
+//! personalisation level (`full`, `contextual`, `none`); C a cleared ad
+//! history (argument: the ad id, or empty for all).
+//! Only keyed hashes of users are written, never raw ids. Replayed at start:
+//! the opt-out set and the controls are rebuilt, and forget times let a
+//! restored profile snapshot (older than the forget) be discarded. A torn last
+//! line (a crash during the append) is ignored; any other bad line is an
+//! error naming the line.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use dashmap::DashMap;
 use parking_lot::Mutex;
@@ -19,48 +27,140 @@ use crate::profile::Key;
 
 pub const FILE_NAME: &str = "privacy-ledger.v1";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
     Forget,
     OptOut,
     OptIn,
+    HideAd(String),
+    UnhideAd(String),
+    HideAdvertiser(String),
+    UnhideAdvertiser(String),
+    BlockTopic(u32),
+    UnblockTopic(u32),
+    RemoveInterest(u32),
+    Level(Level),
+    ClearHistory(String),
+}
+
+/// How personal a user's ads may be (`Privacy.SetPersonalization`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Level {
+    #[default]
+    Full,
+    /// The current turn only: no profile learnt or used.
+    Contextual,
+    NoAds,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Full => "full",
+            Level::Contextual => "contextual",
+            Level::NoAds => "none",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Level::Full, Level::Contextual, Level::NoAds]
+            .into_iter()
+            .find(|l| l.name() == s)
+    }
 }
 
 impl Op {
-    fn code(self) -> char {
+    fn code(&self) -> char {
         match self {
             Op::Forget => 'F',
             Op::OptOut => 'O',
             Op::OptIn => 'I',
+            Op::HideAd(_) => 'H',
+            Op::UnhideAd(_) => 'h',
+            Op::HideAdvertiser(_) => 'A',
+            Op::UnhideAdvertiser(_) => 'a',
+            Op::BlockTopic(_) => 'B',
+            Op::UnblockTopic(_) => 'b',
+            Op::RemoveInterest(_) => 'R',
+            Op::Level(_) => 'P',
+            Op::ClearHistory(_) => 'C',
         }
     }
-    fn from_code(c: &str) -> Option<Self> {
-        match c {
-            "F" => Some(Op::Forget),
-            "O" => Some(Op::OptOut),
-            "I" => Some(Op::OptIn),
-            _ => None,
+    fn arg(&self) -> Option<String> {
+        match self {
+            Op::Forget | Op::OptOut | Op::OptIn => None,
+            Op::HideAd(s)
+            | Op::UnhideAd(s)
+            | Op::HideAdvertiser(s)
+            | Op::UnhideAdvertiser(s)
+            | Op::ClearHistory(s) => Some(hex(s.as_bytes())),
+            Op::BlockTopic(t) | Op::UnblockTopic(t) | Op::RemoveInterest(t) => Some(t.to_string()),
+            Op::Level(l) => Some(l.name().to_string()),
         }
+    }
+    fn parse(code: &str, arg: Option<&str>) -> Option<Self> {
+        let text = || String::from_utf8(unhex(arg?)?).ok();
+        let topic = || arg?.parse::<u32>().ok();
+        Some(match (code, arg.is_some()) {
+            ("F", false) => Op::Forget,
+            ("O", false) => Op::OptOut,
+            ("I", false) => Op::OptIn,
+            ("H", true) => Op::HideAd(text()?),
+            ("h", true) => Op::UnhideAd(text()?),
+            ("A", true) => Op::HideAdvertiser(text()?),
+            ("a", true) => Op::UnhideAdvertiser(text()?),
+            ("C", true) => Op::ClearHistory(text()?),
+            ("B", true) => Op::BlockTopic(topic()?),
+            ("b", true) => Op::UnblockTopic(topic()?),
+            ("R", true) => Op::RemoveInterest(topic()?),
+            ("P", true) => Op::Level(Level::parse(arg?)?),
+            _ => return None,
+        })
     }
 }
 
-fn hex(key: &Key) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
+/// One user's ad controls. Replaced whole on each change (copy on write), so
+/// a turn reads them with one map lookup and no lock held.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Controls {
+    pub level: Level,
+    /// (ad id, unix ms when hidden).
+    pub hidden_ads: Vec<(String, u64)>,
+    /// (advertiser domain, unix ms).
+    pub hidden_advertisers: Vec<(String, u64)>,
+    /// (taxonomy id, unix ms).
+    pub blocked_topics: Vec<(u32, u64)>,
+    /// Interests removed from the profile (taxonomy id, unix ms): a profile
+    /// snapshot older than the removal has it removed again at recovery.
+    pub removed_interests: Vec<(u32, u64)>,
 }
 
-fn unhex(s: &str) -> Option<Key> {
-    if s.len() != 32 {
+impl Controls {
+    fn is_default(&self) -> bool {
+        *self == Controls::default()
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
-    let mut k = [0u8; 16];
-    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
-        k[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
-    }
-    Some(k)
+    s.as_bytes()
+        .chunks(2)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+        .collect()
 }
 
-fn line_for(op: Op, key: &Key, ms: u64) -> String {
-    let body = format!("v1 {} {} {ms}", op.code(), hex(key));
+fn line_for(op: &Op, key: &Key, ms: u64) -> String {
+    let mut body = format!("v1 {} {} {ms}", op.code(), hex(key));
+    if let Some(arg) = op.arg() {
+        body.push(' ');
+        // An empty argument is written as `-` so the line keeps its shape.
+        body.push_str(if arg.is_empty() { "-" } else { &arg });
+    }
     format!("{body} {:08x}\n", crc32fast::hash(body.as_bytes()))
 }
 
@@ -73,10 +173,14 @@ fn parse_line(line: &str) -> Option<(Op, Key, u64)> {
     if parts.next()? != "v1" {
         return None;
     }
-    let op = Op::from_code(parts.next()?)?;
-    let key = unhex(parts.next()?)?;
+    let code = parts.next()?;
+    let key: Key = unhex(parts.next()?)?.try_into().ok()?;
     let ms = parts.next()?.parse().ok()?;
-    Some((op, key, ms))
+    let arg = parts.next().map(|a| if a == "-" { "" } else { a });
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((Op::parse(code, arg)?, key, ms))
 }
 
 /// Forget and opt-out state; file-backed when a data directory is given.
@@ -85,6 +189,7 @@ pub struct PrivacyLedger {
     file: Mutex<Option<File>>,
     opted_out: DashMap<Key, u64>,
     forgotten: DashMap<Key, u64>,
+    controls: DashMap<Key, Arc<Controls>>,
 }
 
 impl PrivacyLedger {
@@ -139,6 +244,7 @@ impl PrivacyLedger {
         match op {
             Op::Forget => {
                 self.forgotten.insert(key, ms);
+                self.controls.remove(&key);
             }
             Op::OptOut => {
                 self.opted_out.insert(key, ms);
@@ -147,6 +253,36 @@ impl PrivacyLedger {
             Op::OptIn => {
                 self.opted_out.remove(&key);
             }
+            Op::ClearHistory(_) => {}
+            op => {
+                let mut c = self
+                    .controls
+                    .get(&key)
+                    .map(|c| (**c).clone())
+                    .unwrap_or_default();
+                fn set<T: PartialEq>(list: &mut Vec<(T, u64)>, item: T, ms: u64, on: bool) {
+                    list.retain(|(x, _)| *x != item);
+                    if on {
+                        list.push((item, ms));
+                    }
+                }
+                match op {
+                    Op::HideAd(a) => set(&mut c.hidden_ads, a, ms, true),
+                    Op::UnhideAd(a) => set(&mut c.hidden_ads, a, ms, false),
+                    Op::HideAdvertiser(a) => set(&mut c.hidden_advertisers, a, ms, true),
+                    Op::UnhideAdvertiser(a) => set(&mut c.hidden_advertisers, a, ms, false),
+                    Op::BlockTopic(t) => set(&mut c.blocked_topics, t, ms, true),
+                    Op::UnblockTopic(t) => set(&mut c.blocked_topics, t, ms, false),
+                    Op::RemoveInterest(t) => set(&mut c.removed_interests, t, ms, true),
+                    Op::Level(l) => c.level = l,
+                    _ => unreachable!("handled above"),
+                }
+                if c.is_default() {
+                    self.controls.remove(&key);
+                } else {
+                    self.controls.insert(key, Arc::new(c));
+                }
+            }
         }
     }
 
@@ -154,7 +290,7 @@ impl PrivacyLedger {
     pub fn record(&self, op: Op, key: Key, ms: u64) -> Result<()> {
         let mut guard = self.file.lock();
         if let Some(f) = guard.as_mut() {
-            let line = line_for(op, &key, ms);
+            let line = line_for(&op, &key, ms);
             f.write_all(line.as_bytes())
                 .and_then(|_| f.sync_data())
                 .map_err(|e| CoreError::Internal(format!("privacy ledger write failed: {e}")))?;
@@ -166,6 +302,23 @@ impl PrivacyLedger {
     #[inline]
     pub fn is_opted_out(&self, key: &Key) -> bool {
         !self.opted_out.is_empty() && self.opted_out.contains_key(key)
+    }
+
+    /// The user's controls, if any differ from the defaults.
+    #[inline]
+    pub fn controls(&self, key: &Key) -> Option<Arc<Controls>> {
+        if self.controls.is_empty() {
+            return None;
+        }
+        self.controls.get(key).map(|c| c.clone())
+    }
+
+    /// Every user with controls (for recovery's profile scrub).
+    pub fn all_controls(&self) -> Vec<(Key, Arc<Controls>)> {
+        self.controls
+            .iter()
+            .map(|e| (*e.key(), e.value().clone()))
+            .collect()
     }
 
     /// When the user was last forgotten (unix ms), if ever.
@@ -208,8 +361,41 @@ mod tests {
     }
 
     #[test]
+    fn controls_survive_reopen_and_go_with_forget() {
+        let dir = std::env::temp_dir().join(format!("chatads-controls-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (a, b) = ([1u8; 16], [2u8; 16]);
+        {
+            let l = PrivacyLedger::open(&dir).unwrap();
+            l.record(Op::HideAd("ad 1/é".into()), a, 9).unwrap();
+            l.record(Op::HideAd("ad2".into()), a, 9).unwrap();
+            l.record(Op::UnhideAd("ad2".into()), a, 10).unwrap();
+            l.record(Op::HideAdvertiser("shop.example".into()), a, 9)
+                .unwrap();
+            l.record(Op::BlockTopic(208), a, 9).unwrap();
+            l.record(Op::Level(Level::Contextual), a, 9).unwrap();
+            l.record(Op::ClearHistory(String::new()), a, 9).unwrap();
+            l.record(Op::BlockTopic(1), b, 9).unwrap();
+            l.record(Op::UnblockTopic(1), b, 11).unwrap();
+        }
+        let l = PrivacyLedger::open(&dir).unwrap();
+        let c = l.controls(&a).unwrap();
+        assert_eq!(c.hidden_ads, [("ad 1/é".to_string(), 9)]);
+        assert_eq!(c.hidden_advertisers, [("shop.example".to_string(), 9)]);
+        assert_eq!(c.blocked_topics, [(208, 9)]);
+        assert_eq!(c.level, Level::Contextual);
+        // Back to the defaults: nothing held.
+        assert!(l.controls(&b).is_none());
+        l.record(Op::Forget, a, 14).unwrap();
+        assert!(l.controls(&a).is_none());
+        drop(l);
+        assert!(PrivacyLedger::open(&dir).unwrap().controls(&a).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn no_raw_ids_only_hex_keys() {
-        let line = line_for(Op::Forget, &[0xab; 16], 5);
+        let line = line_for(&Op::Forget, &[0xab; 16], 5);
         assert!(line.starts_with("v1 F abababab"));
         assert_eq!(
             parse_line(line.trim_end()),

@@ -8,6 +8,7 @@
 //! lock on the hot path.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use dashmap::DashMap;
 use half::f16;
@@ -17,6 +18,7 @@ use sha2::Sha256;
 use smallvec::SmallVec;
 use thin_vec::ThinVec;
 
+use crate::catalog::AdRecord;
 use crate::text::embed::TopicHits;
 
 /// Opaque key of a user (or of a user's session).
@@ -31,6 +33,12 @@ pub const PROFILE_TOPICS: usize = 8;
 /// Bytes of a profile record in a snapshot, besides its `d` vector bytes.
 const PROFILE_RECORD_FIXED: usize =
     16 + 8 + 4 + 4 + 1 + 1 + 2 * PROFILE_TOPICS + PROFILE_TOPICS + 2 + 4;
+/// Bytes after the vector: when each topic was last heard of (hours before
+/// the last update, one byte each). Snapshots written before they were kept
+/// lack them (read as the update time).
+const PROFILE_RECORD_SEEN: usize = PROFILE_TOPICS;
+/// The longest "last heard of" a profile tells apart (255 hours, 10.6 days).
+pub const MAX_SEEN_AGE_S: f64 = 255.0 * 3600.0;
 
 #[derive(Clone, Debug)]
 pub struct ProfileConfig {
@@ -42,7 +50,15 @@ pub struct ProfileConfig {
     pub session_ttl_s: f64,
     /// Impressions of one ad per user within `freq_cap_window_s` (0 = no cap).
     pub freq_cap: u32,
+    /// Impressions of one advertiser's ads per user within the window (0 = no cap).
+    pub advertiser_cap: u32,
+    /// Impressions of one campaign's ads per user within the window (0 = no cap).
+    pub campaign_cap: u32,
     pub freq_cap_window_s: f64,
+    /// Ad history kept per user: at most this many impressions...
+    pub history_size: usize,
+    /// ...and none older than this.
+    pub history_ttl_s: f64,
     /// A profile not updated for this long is deleted.
     pub profile_ttl_s: f64,
 }
@@ -53,8 +69,12 @@ impl Default for ProfileConfig {
             half_life_s: 7.0 * 86_400.0,
             session_turns: 4,
             session_ttl_s: 1800.0,
-            freq_cap: 3,
+            freq_cap: 2,
+            advertiser_cap: 4,
+            campaign_cap: 3,
             freq_cap_window_s: 3600.0,
+            history_size: 50,
+            history_ttl_s: 7.0 * 86_400.0,
             profile_ttl_s: 30.0 * 86_400.0,
         }
     }
@@ -92,13 +112,6 @@ impl KeyHasher {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-struct FreqCap {
-    ad: u32,
-    count: u32,
-    since: f64,
-}
-
 /// The legal basis a profile update was made on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Basis {
@@ -134,6 +147,14 @@ pub struct InterestProfile {
     topic_ids: [u16; PROFILE_TOPICS],
     topic_w: [u8; PROFILE_TOPICS],
     topic_max: f16,
+    /// When each topic was last heard of: whole hours before the hour of
+    /// `updated_at`, saturating at 255 (older is "long ago").
+    topic_seen: [u8; PROFILE_TOPICS],
+}
+
+/// The hour a Unix time falls in.
+fn hour_of(t: f64) -> i64 {
+    (t / 3600.0).floor() as i64
 }
 
 fn decay(dt: f64, half_life: f64) -> f32 {
@@ -157,6 +178,7 @@ impl InterestProfile {
             topic_ids: [0; PROFILE_TOPICS],
             topic_w: [0; PROFILE_TOPICS],
             topic_max: f16::ZERO,
+            topic_seen: [0; PROFILE_TOPICS],
         }
     }
 
@@ -188,6 +210,62 @@ impl InterestProfile {
             .map(move |(&t, &w)| (t, w as f32 * unit))
     }
 
+    /// Each topic held and when it was last heard of (Unix seconds, to the
+    /// hour; 255 hours before the last update stands for "that or longer").
+    pub fn topics_seen(&self) -> impl Iterator<Item = (u16, u32)> + '_ {
+        let hour = hour_of(self.updated_at);
+        self.topic_ids
+            .iter()
+            .copied()
+            .zip(
+                self.topic_seen
+                    .iter()
+                    .map(move |&h| ((hour - i64::from(h)).max(0) * 3600) as u32),
+            )
+            .take(self.n_topics as usize)
+    }
+
+    /// Stores topics `(id, weight, hours before the update)`, strongest
+    /// first, at most `PROFILE_TOPICS`; one that rounds to nothing is dropped.
+    fn set_topics(&mut self, mut topics: SmallVec<[(u16, f32, u8); 16]>) {
+        topics.sort_by(|a, b| b.1.total_cmp(&a.1));
+        topics.truncate(PROFILE_TOPICS);
+        let max = topics.first().map_or(0.0, |t| t.1);
+        topics.retain(|t| max > 0.0 && t.1 * 255.0 / max >= 0.5);
+        self.topic_max = f16::from_f32(max);
+        let unit = self.topic_max.to_f32() / 255.0;
+        self.n_topics = topics.len() as u8;
+        for (i, (t, w, seen)) in topics.into_iter().enumerate() {
+            self.topic_ids[i] = t;
+            self.topic_w[i] = (w / unit).round().clamp(0.0, 255.0) as u8;
+            self.topic_seen[i] = seen;
+        }
+    }
+
+    /// Removes the topics `drop` selects, and the vector's component along
+    /// each of `directions` (unit vectors: the removed topics' places in the
+    /// space), so that what was learnt of them goes too.
+    pub fn remove_topics(&mut self, drop: impl Fn(u16) -> bool, directions: &[&[f32]]) {
+        let mut v: Vec<f32> = self.q.iter().map(|&q| q as f32 * self.scale).collect();
+        for u in directions {
+            let c = crate::catalog::dot(&v, u);
+            v.iter_mut().zip(u.iter()).for_each(|(x, ui)| *x -= c * ui);
+        }
+        self.store(&v);
+        let unit = self.topic_max.to_f32() / 255.0;
+        let kept: SmallVec<[(u16, f32, u8); 16]> = (0..self.n_topics as usize)
+            .filter(|&i| !drop(self.topic_ids[i]))
+            .map(|i| {
+                (
+                    self.topic_ids[i],
+                    self.topic_w[i] as f32 * unit,
+                    self.topic_seen[i],
+                )
+            })
+            .collect();
+        self.set_topics(kept);
+    }
+
     /// `v ← v · 2^(−Δt/half_life) + x`, and the same for topic weights.
     pub fn update(&mut self, x: &[f32], hits: &TopicHits, now: f64, half_life: f64) {
         let f = decay(now - self.updated_at, half_life);
@@ -199,29 +277,27 @@ impl InterestProfile {
             .map(|(&q, &xi)| q as f32 * k + xi)
             .collect();
         self.store(&v);
-        let mut topics: SmallVec<[(u16, f32); 16]> =
-            self.topics().map(|(t, w)| (t, w * f)).collect();
+        // Hours move on by the time since the last update.
+        let shift = (hour_of(now) - hour_of(self.updated_at)).clamp(0, 255) as u8;
+        let seen = self.topic_seen;
+        let mut topics: SmallVec<[(u16, f32, u8); 16]> = self
+            .topics()
+            .zip(seen)
+            .map(|((t, w), s)| (t, w * f, s.saturating_add(shift)))
+            .collect();
         let total: f32 = hits.0.iter().map(|h| h.1).sum();
         if total > 0.0 {
             for &(t, w) in &hits.0 {
                 match topics.iter_mut().find(|e| e.0 == t) {
-                    Some(e) => e.1 += w / total,
-                    None => topics.push((t, w / total)),
+                    Some(e) => {
+                        e.1 += w / total;
+                        e.2 = 0;
+                    }
+                    None => topics.push((t, w / total, 0)),
                 }
             }
-            topics.sort_by(|a, b| b.1.total_cmp(&a.1));
         }
-        topics.truncate(PROFILE_TOPICS);
-        let max = topics.first().map_or(0.0, |t| t.1);
-        // A topic that rounds to nothing beside the strongest one is dropped.
-        topics.retain(|t| max > 0.0 && t.1 * 255.0 / max >= 0.5);
-        self.topic_max = f16::from_f32(max);
-        let unit = self.topic_max.to_f32() / 255.0;
-        self.n_topics = topics.len() as u8;
-        for (i, (t, w)) in topics.into_iter().enumerate() {
-            self.topic_ids[i] = t;
-            self.topic_w[i] = (w / unit).round().clamp(0.0, 255.0) as u8;
-        }
+        self.set_topics(topics);
         self.updated_at = self.updated_at.max(now);
         self.turns = self.turns.saturating_add(1);
     }
@@ -239,22 +315,63 @@ impl InterestProfile {
     }
 }
 
-fn cap_count(caps: &[FreqCap], ad: u32, now: f64, window: f64) -> u32 {
-    caps.iter()
-        .find(|c| c.ad == ad && now - c.since < window)
-        .map_or(0, |c| c.count)
+/// One ad shown to a user: what frequency caps count and the ad history
+/// lists. Shares the catalog's record, so the history shows the ad as it was.
+#[derive(Clone, Debug)]
+pub struct Impression {
+    pub at: f64,
+    pub ad: Arc<AdRecord>,
+    /// Selected with the profile or the session (not only this turn).
+    pub personalized: bool,
+    /// The topics it shared with the conversation or the interest.
+    pub topics: SmallVec<[u16; 3]>,
 }
 
-fn record_impression(caps: &mut ThinVec<FreqCap>, ad: u32, now: f64, window: f64) {
-    caps.retain(|c| now - c.since < window);
-    match caps.iter_mut().find(|c| c.ad == ad) {
-        Some(c) => c.count += 1,
-        None => caps.push(FreqCap {
-            ad,
-            count: 1,
-            since: now,
-        }),
+/// Per-ad, per-advertiser and per-campaign impression counts within the
+/// frequency-cap window, for one user on one turn.
+#[derive(Default, Debug)]
+pub struct CapCounts {
+    ads: SmallVec<[(u32, u32); 16]>,
+    advertisers: SmallVec<[(u32, u32); 16]>,
+    campaigns: SmallVec<[(u32, u32); 8]>,
+}
+
+fn bump(counts: &mut SmallVec<[(u32, u32); 16]>, key: u32) {
+    match counts.iter_mut().find(|c| c.0 == key) {
+        Some(c) => c.1 += 1,
+        None => counts.push((key, 1)),
     }
+}
+
+fn count_of<const N: usize>(counts: &SmallVec<[(u32, u32); N]>, key: u32) -> u32 {
+    counts.iter().find(|c| c.0 == key).map_or(0, |c| c.1)
+}
+
+impl CapCounts {
+    /// Whether one more impression of `ad` would pass a cap.
+    pub fn capped(&self, ad: &AdRecord, cfg: &ProfileConfig) -> bool {
+        (cfg.freq_cap > 0 && count_of(&self.ads, ad.cap_key) >= cfg.freq_cap)
+            || (cfg.advertiser_cap > 0
+                && count_of(&self.advertisers, ad.adv_key) >= cfg.advertiser_cap)
+            || (cfg.campaign_cap > 0
+                && ad.campaign_key != 0
+                && count_of(&self.campaigns, ad.campaign_key) >= cfg.campaign_cap)
+    }
+}
+
+/// A session's ads: what the ad-load rules and "never the same ad on two
+/// consecutive turns" need.
+#[derive(Clone, Debug, Default)]
+pub struct SessionAds {
+    pub owner: Key,
+    /// Turns scored in the session so far.
+    pub turn: u32,
+    /// The turn that last showed ads (0 = none yet), and their cap keys.
+    pub last_ads_turn: u32,
+    pub last_ads: SmallVec<[u32; 4]>,
+    /// When each ad of the session was shown (within the ad-load window).
+    pub shown_at: SmallVec<[f64; 8]>,
+    pub last_seen: f64,
 }
 
 /// One remembered turn of a session.
@@ -262,6 +379,8 @@ fn record_impression(caps: &mut ThinVec<FreqCap>, ad: u32, now: f64, window: f64
 pub struct ContextTurn {
     pub vector: Box<[f32]>,
     pub topics: TopicHits,
+    /// Hashes of the turn's rare words (for the echo guard; never the words).
+    pub rare: SmallVec<[i32; 4]>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -280,9 +399,10 @@ pub struct ProfileStore {
     // them is as good as SipHash. Profiles are boxed: the map's empty slots
     // (up to half of them right after it grows) then cost 8 bytes, not 150.
     profiles: DashMap<Key, Box<InterestProfile>, FxBuildHasher>,
-    /// Frequency-cap counters of users who were shown ads.
-    caps: DashMap<Key, ThinVec<FreqCap>, FxBuildHasher>,
+    /// The ads shown to each user (frequency caps and ad history), newest last.
+    shown: DashMap<Key, ThinVec<Impression>, FxBuildHasher>,
     sessions: DashMap<Key, SessionContext, FxBuildHasher>,
+    session_ads: DashMap<Key, SessionAds, FxBuildHasher>,
 }
 
 impl ProfileStore {
@@ -291,8 +411,9 @@ impl ProfileStore {
             config,
             d,
             profiles: DashMap::with_hasher(FxBuildHasher),
-            caps: DashMap::with_hasher(FxBuildHasher),
+            shown: DashMap::with_hasher(FxBuildHasher),
             sessions: DashMap::with_hasher(FxBuildHasher),
+            session_ads: DashMap::with_hasher(FxBuildHasher),
         }
     }
 
@@ -352,38 +473,141 @@ impl ProfileStore {
         }
     }
 
-    /// Ads (by key) this user has already seen `freq_cap` times in the window.
-    pub fn capped(&self, user: &Key, ads: &[u32], now: f64) -> Vec<bool> {
-        let cap = self.config.freq_cap;
-        match self.caps.get(user) {
-            Some(c) if cap > 0 => ads
-                .iter()
-                .map(|&a| cap_count(&c, a, now, self.config.freq_cap_window_s) >= cap)
-                .collect(),
-            _ => vec![false; ads.len()],
+    /// This user's impressions within the frequency-cap window, counted.
+    pub fn cap_counts(&self, user: &Key, now: f64) -> CapCounts {
+        let mut counts = CapCounts::default();
+        let Some(shown) = self.shown.get(user) else {
+            return counts;
+        };
+        let window = self.config.freq_cap_window_s;
+        for i in shown.iter().rev().take_while(|i| now - i.at < window) {
+            bump(&mut counts.ads, i.ad.cap_key);
+            bump(&mut counts.advertisers, i.ad.adv_key);
+            if i.ad.campaign_key != 0 {
+                match counts
+                    .campaigns
+                    .iter_mut()
+                    .find(|c| c.0 == i.ad.campaign_key)
+                {
+                    Some(c) => c.1 += 1,
+                    None => counts.campaigns.push((i.ad.campaign_key, 1)),
+                }
+            }
+        }
+        counts
+    }
+
+    /// Records the ads shown on a turn (caps and history), keeping at most
+    /// `history_size` impressions and none older than the history TTL or
+    /// needed by the cap window.
+    pub fn record_impressions(&self, user: &Key, shown: Vec<Impression>, now: f64) {
+        if shown.is_empty() {
+            return;
+        }
+        let keep = self.config.history_ttl_s.max(self.config.freq_cap_window_s);
+        let mut log = self.shown.entry(*user).or_default();
+        log.retain(|i| now - i.at < keep);
+        log.extend(shown);
+        let over = log.len().saturating_sub(self.config.history_size.max(1));
+        if over > 0 {
+            log.drain(..over);
         }
     }
 
-    pub fn record_impressions(&self, user: &Key, ads: &[u32], now: f64) {
-        if self.config.freq_cap == 0 {
-            return;
-        }
-        // Counted for users with a profile, as before caps had a map of their own.
-        if !self.profiles.contains_key(user) {
-            return;
-        }
-        let mut caps = self.caps.entry(*user).or_default();
-        for &a in ads {
-            record_impression(&mut caps, a, now, self.config.freq_cap_window_s);
+    /// The user's ad history within its TTL, newest first.
+    pub fn history(&self, user: &Key, now: f64) -> Vec<Impression> {
+        let ttl = self.config.history_ttl_s;
+        self.shown.get(user).map_or_else(Vec::new, |log| {
+            log.iter()
+                .rev()
+                .filter(|i| now - i.at < ttl)
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Deletes the user's ad history (one ad's entries, or all); returns how
+    /// many entries went. Frequency counts go with them.
+    pub fn clear_history(&self, user: &Key, ad_id: Option<&str>) -> usize {
+        match ad_id {
+            None => self.shown.remove(user).map_or(0, |(_, log)| log.len()),
+            Some(id) => {
+                let Some(mut log) = self.shown.get_mut(user) else {
+                    return 0;
+                };
+                let before = log.len();
+                log.retain(|i| i.ad.ad_id != id);
+                before - log.len()
+            }
         }
     }
 
-    /// Removes the profile, the frequency-cap counters and every session of the user.
-    pub fn forget(&self, user: &Key) -> bool {
-        let had = self.profiles.remove(user).is_some() | self.caps.remove(user).is_some();
-        let before = self.sessions.len();
+    /// Starts a turn of a session for the ad-load rules: the session's ad
+    /// state before this turn, with its turn counter already advanced.
+    pub fn begin_session_turn(&self, session: &Key, owner: &Key, now: f64) -> SessionAds {
+        let ttl = self.config.session_ttl_s;
+        let mut s = self.session_ads.entry(*session).or_default();
+        if now - s.last_seen > ttl {
+            *s = SessionAds::default(); // an expired session starts afresh
+        }
+        s.owner = *owner;
+        s.last_seen = now;
+        s.turn = s.turn.saturating_add(1);
+        s.clone()
+    }
+
+    /// Records the ads a session's turn showed; `window` prunes older ad times.
+    pub fn end_session_turn(&self, session: &Key, turn: u32, ads: &[u32], now: f64, window: f64) {
+        if ads.is_empty() {
+            return;
+        }
+        if let Some(mut s) = self.session_ads.get_mut(session) {
+            s.last_ads_turn = turn;
+            s.last_ads = ads.iter().copied().collect();
+            s.shown_at.retain(|t| now - *t < window);
+            s.shown_at.extend(std::iter::repeat_n(now, ads.len()));
+        }
+    }
+
+    /// Removes the topics `drop` selects from the user's profile, with their
+    /// directions (see [`InterestProfile::remove_topics`]), and drops the
+    /// user's session context, which may hold them too. Returns whether a
+    /// profile was held.
+    pub fn remove_topics(
+        &self,
+        user: &Key,
+        drop: impl Fn(u16) -> bool,
+        directions: &[&[f32]],
+    ) -> bool {
         self.sessions.retain(|_, s| s.owner != *user);
-        had || self.sessions.len() < before
+        match self.profiles.get_mut(user) {
+            Some(mut p) => {
+                p.remove_topics(drop, directions);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The profile's topics and when each was last heard of.
+    pub fn topics_seen(&self, user: &Key) -> Vec<(u16, u32)> {
+        self.profiles
+            .get(user)
+            .map_or_else(Vec::new, |p| p.topics_seen().collect())
+    }
+
+    /// When the user's profile was last updated, if one is held.
+    pub fn updated_at(&self, user: &Key) -> Option<f64> {
+        self.profiles.get(user).map(|p| p.updated_at)
+    }
+
+    /// Removes the profile, the ad history and every session of the user.
+    pub fn forget(&self, user: &Key) -> bool {
+        let had = self.profiles.remove(user).is_some() | self.shown.remove(user).is_some();
+        let before = self.sessions.len() + self.session_ads.len();
+        self.sessions.retain(|_, s| s.owner != *user);
+        self.session_ads.retain(|_, s| s.owner != *user);
+        had || self.sessions.len() + self.session_ads.len() < before
     }
 
     /// Drops sessions idle for longer than the session TTL and profiles not
@@ -394,10 +618,11 @@ impl ProfileStore {
         self.sessions.retain(|_, s| now - s.last_seen <= ttl);
         let pttl = self.config.profile_ttl_s;
         self.profiles.retain(|_, p| now - p.updated_at <= pttl);
-        let window = self.config.freq_cap_window_s;
-        self.caps.retain(|k, c| {
-            c.retain(|f| now - f.since < window);
-            !c.is_empty() && self.profiles.contains_key(k)
+        self.session_ads.retain(|_, s| now - s.last_seen <= ttl);
+        let keep = self.config.history_ttl_s.max(self.config.freq_cap_window_s);
+        self.shown.retain(|_, log| {
+            log.retain(|i| now - i.at < keep);
+            !log.is_empty()
         });
         (s0 - self.sessions.len(), p0 - self.profiles.len())
     }
@@ -405,9 +630,10 @@ impl ProfileStore {
     /// Every live profile as bytes for a snapshot (sessions and frequency caps
     /// are short-lived and not kept): `d u32 | count u64 | records`, each record
     /// `key | updated_at f64 | created u32 | turns u32 | basis u8 | n_topics u8 |
-    /// topic ids 8×u16 | topic weights 8×u8 | topic max f16 | scale f32 | q d×i8`.
+    /// topic ids 8×u16 | topic weights 8×u8 | topic max f16 | scale f32 | q d×i8 |
+    /// topic last heard of 8×u32`.
     pub fn encode(&self, now: f64) -> Vec<u8> {
-        let rec = PROFILE_RECORD_FIXED + self.d;
+        let rec = PROFILE_RECORD_FIXED + self.d + PROFILE_RECORD_SEEN;
         let mut out = Vec::with_capacity(12 + self.profiles.len() * rec);
         out.extend_from_slice(&(self.d as u32).to_le_bytes());
         out.extend_from_slice(&0u64.to_le_bytes());
@@ -434,6 +660,7 @@ impl ProfileStore {
             out.extend_from_slice(&p.topic_max.to_bits().to_le_bytes());
             out.extend_from_slice(&p.scale.to_le_bytes());
             out.extend(p.q.iter().map(|&q| q as u8));
+            out.extend_from_slice(&p.topic_seen);
             n += 1;
         }
         out[4..12].copy_from_slice(&n.to_le_bytes());
@@ -459,10 +686,16 @@ impl ProfileStore {
             ));
         }
         let n = u64::from_le_bytes(bytes[4..12].try_into().expect("8")) as usize;
-        let rec = PROFILE_RECORD_FIXED + d;
+        // Records with the topics' times, or (older snapshots) without.
+        let with_seen = PROFILE_RECORD_FIXED + d + PROFILE_RECORD_SEEN;
+        let rec = if bytes.len() == 12 + n * with_seen {
+            with_seen
+        } else {
+            PROFILE_RECORD_FIXED + d
+        };
         if bytes.len() != 12 + n * rec {
             return Err(format!(
-                "profile snapshot: {} bytes for {n} profiles of {rec} bytes",
+                "profile snapshot: {} bytes for {n} profiles of {with_seen} bytes",
                 bytes.len()
             ));
         }
@@ -492,8 +725,14 @@ impl ProfileStore {
             if !updated_at.is_finite() || !scale.is_finite() {
                 return Err("profile snapshot: a non-finite number".into());
             }
+            let vec_end = PROFILE_RECORD_FIXED + d;
+            let mut topic_seen = [0u8; PROFILE_TOPICS];
+            if r.len() > vec_end {
+                topic_seen.copy_from_slice(&r[vec_end..vec_end + PROFILE_RECORD_SEEN]);
+            }
             let p = InterestProfile {
-                q: r[64..].iter().map(|&b| b as i8).collect(),
+                q: r[64..vec_end].iter().map(|&b| b as i8).collect(),
+                topic_seen,
                 scale,
                 updated_at,
                 created_s: u32::from_le_bytes(r[24..28].try_into().expect("4")),
@@ -532,8 +771,8 @@ mod tests {
 
     #[test]
     fn a_profile_fits_one_small_allocation() {
-        // 120 bytes + glibc's 8-byte header = one 128-byte chunk (see the docs).
-        assert!(std::mem::size_of::<InterestProfile>() <= 120);
+        // 128 bytes + glibc's 8-byte header = one 144-byte chunk (see the docs).
+        assert!(std::mem::size_of::<InterestProfile>() <= 128);
     }
 
     #[test]
@@ -673,12 +912,43 @@ mod tests {
             },
         );
         let k = [3u8; 16];
-        store.update_profile(&k, &[1.0], &TopicHits::default(), 0.0, Basis::Caller);
-        store.record_impressions(&k, &[7, 8], 0.0);
-        assert_eq!(store.capped(&k, &[7], 1.0), [false]);
-        store.record_impressions(&k, &[7], 1.0);
-        assert_eq!(store.capped(&k, &[7, 8], 2.0), [true, false]);
-        assert_eq!(store.capped(&k, &[7], 200.0), [false]);
+        let ad = |id: &str, adv: &str, campaign: &str| {
+            Arc::new(AdRecord::for_test(id, adv).with_campaign(campaign))
+        };
+        let (a7, a8) = (ad("a7", "x.example", ""), ad("a8", "y.example", "c1"));
+        let shown = |ads: &[&Arc<AdRecord>], at: f64| {
+            ads.iter()
+                .map(|a| Impression {
+                    at,
+                    ad: Arc::clone(a),
+                    personalized: false,
+                    topics: Default::default(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let cfg = store.config.clone();
+        store.record_impressions(&k, shown(&[&a7, &a8], 0.0), 0.0);
+        assert!(!store.cap_counts(&k, 1.0).capped(&a7, &cfg));
+        store.record_impressions(&k, shown(&[&a7], 1.0), 1.0);
+        let counts = store.cap_counts(&k, 2.0);
+        assert!(counts.capped(&a7, &cfg) && !counts.capped(&a8, &cfg));
+        // Another ad of a capped advertiser or campaign is capped too.
+        let cfg2 = ProfileConfig {
+            advertiser_cap: 2,
+            campaign_cap: 1,
+            ..cfg.clone()
+        };
+        assert!(counts.capped(&ad("a9", "x.example", ""), &cfg2));
+        assert!(counts.capped(&ad("a10", "z.example", "c1"), &cfg2));
+        assert!(!counts.capped(&ad("a11", "z.example", "c2"), &cfg2));
+        assert!(!store.cap_counts(&k, 200.0).capped(&a7, &cfg));
+        // The history lists them newest first; clearing one ad's entries.
+        let h = store.history(&k, 2.0);
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[0].ad.ad_id, "a7");
+        assert_eq!(store.clear_history(&k, Some("a7")), 2);
+        assert_eq!(store.clear_history(&k, None), 1);
+        assert!(store.history(&k, 2.0).is_empty());
     }
 
     #[test]
@@ -696,6 +966,7 @@ mod tests {
             let t = ContextTurn {
                 vector: vec![i as f32].into(),
                 topics: TopicHits::default(),
+                rare: Default::default(),
             };
             store.push_context(&s, &[9u8; 16], t, i as f64);
         }

@@ -369,6 +369,7 @@ fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
         "bid_cpm",
         "embedding",
         "tags",
+        "campaign",
     ];
     for key in d.keys() {
         let k: String = key.extract().unwrap_or_default();
@@ -393,6 +394,7 @@ fn ad_from_dict(i: usize, obj: &Bound<'_, PyAny>) -> PyResult<wire::Ad> {
         tags: opt(d, "tags", &f("tags"))?.unwrap_or_default(),
         sensitive_categories: opt(d, "sensitive_categories", &f("sensitive_categories"))?
             .unwrap_or_default(),
+        campaign: opt(d, "campaign", &f("campaign"))?.unwrap_or_default(),
     })
 }
 
@@ -411,6 +413,7 @@ fn ad_to_dict<'py>(
     d.set_item("bid_cpm", ad.bid_cpm)?;
     d.set_item("tags", ad.tags)?;
     d.set_item("sensitive_categories", ad.sensitive_categories)?;
+    d.set_item("campaign", ad.campaign)?;
     d.set_item("embedding", PyArray1::from_vec(py, ad.embedding))?;
     d.set_item("caller_embedding", caller_embedding)?;
     Ok(d)
@@ -452,7 +455,9 @@ impl PyEngine {
     #[new]
     #[pyo3(signature = (*, secret, word_zipf = Vec::new(), d = 64, seed = 0x00C4_A7AD, n_features = 1 << 20,
         ngram_range = (1, 1), half_life_s = 604_800.0, session_turns = 4, session_ttl_s = 1800.0,
-        freq_cap = 3, freq_cap_window_s = 3600.0, index_factory = "auto".to_string(), ef_search = 96, ef_construction = 80,
+        freq_cap = 2, advertiser_cap = 4, campaign_cap = 3, freq_cap_window_s = 3600.0,
+        history_size = 50, history_ttl_s = 604_800.0, minor_ads = "none".to_string(),
+        guard_json = "{}".to_string(), control_page_url = String::new(), index_factory = "auto".to_string(), ef_search = 96, ef_construction = 80,
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
         context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
@@ -471,7 +476,14 @@ impl PyEngine {
         session_turns: usize,
         session_ttl_s: f64,
         freq_cap: u32,
+        advertiser_cap: u32,
+        campaign_cap: u32,
         freq_cap_window_s: f64,
+        history_size: usize,
+        history_ttl_s: f64,
+        minor_ads: String,
+        guard_json: String,
+        control_page_url: String,
         index_factory: String,
         ef_search: usize,
         ef_construction: usize,
@@ -505,7 +517,13 @@ impl PyEngine {
                 .into())
             }
         };
+        let guard: crate::engine::GuardConfig = serde_json::from_str(&guard_json)
+            .map_err(|e| CoreError::invalid("guard", e.to_string()))?;
+        let minor_ads = crate::engine::MinorAds::parse(&minor_ads)?;
         let config = EngineConfig {
+            guard,
+            minor_ads,
+            control_page_url,
             d,
             seed,
             hashing: HashingConfig {
@@ -524,7 +542,11 @@ impl PyEngine {
                 session_turns,
                 session_ttl_s,
                 freq_cap,
+                advertiser_cap,
+                campaign_cap,
                 freq_cap_window_s,
+                history_size,
+                history_ttl_s,
                 profile_ttl_s,
             },
             catalog: CatalogConfig {
@@ -808,6 +830,48 @@ impl PyEngine {
 
     fn is_opted_out(&self, user_id: &str) -> bool {
         self.inner.is_opted_out(user_id)
+    }
+
+    /// Any `chatads.v1` unary call by method name: request bytes in, reply
+    /// bytes out (the dispatch both transports use).
+    #[pyo3(signature = (method, request, *, now = None))]
+    fn call_pb<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let m = Method::from_name(method)
+            .ok_or_else(|| CoreError::invalid("method", format!("no method {method:?}")))?;
+        pb_call(py, &self.inner, m, request, now)
+    }
+
+    /// A Privacy call about the user of a control link (the request's
+    /// `user_id` left empty); the token is checked on every call.
+    #[pyo3(signature = (token, method, request, *, now = None))]
+    fn link_call_pb<'py>(
+        &self,
+        py: Python<'py>,
+        token: &str,
+        method: &str,
+        request: &[u8],
+        now: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let m = Method::from_name(method)
+            .ok_or_else(|| CoreError::invalid("method", format!("no method {method:?}")))?;
+        let engine = self.inner.clone();
+        let out = run(py, move || {
+            ops::call_as(&engine, m, request, ops::Subject::Link(token), now_or(now))
+        })?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Raises ValueError (naming why) unless the control link token is valid now.
+    #[pyo3(signature = (token, *, now = None))]
+    fn check_link(&self, token: &str, now: Option<f64>) -> PyResult<()> {
+        self.inner.link_user(token, now_or(now))?;
+        Ok(())
     }
 
     /// `Privacy` service calls: request bytes in, response bytes out.

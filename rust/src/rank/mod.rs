@@ -124,6 +124,15 @@ pub fn normalize_domain(s: &str) -> String {
         .to_owned()
 }
 
+/// An eligible ad: its similarity to the query and what the guard damps
+/// its eCPM by (1 = not damped).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub ad: Arc<AdRecord>,
+    pub relevance: f32,
+    pub damping: f32,
+}
+
 /// A ranked ad.
 #[derive(Debug, Clone)]
 pub struct Ranked {
@@ -133,21 +142,28 @@ pub struct Ranked {
     pub score: f64,
 }
 
-/// Orders eligible candidates by eCPM and applies advertiser diversity.
-pub fn rank(cands: Vec<(Arc<AdRecord>, f32)>, max_ads: usize, cfg: &RankConfig) -> Vec<Ranked> {
+/// Orders eligible candidates by eCPM (damped by the guard) and applies
+/// advertiser diversity.
+pub fn rank(cands: Vec<Candidate>, max_ads: usize, cfg: &RankConfig) -> Vec<Ranked> {
     let mut ranked: Vec<Ranked> = cands
         .into_iter()
-        .filter(|(_, r)| *r >= cfg.min_relevance)
-        .map(|(ad, relevance)| {
-            let pctr = cfg.pctr.pctr(relevance);
-            let score = ad.bid_cpm * pctr as f64;
-            Ranked {
-                ad,
-                relevance,
-                pctr,
-                score,
-            }
-        })
+        .filter(|c| c.relevance >= cfg.min_relevance)
+        .map(
+            |Candidate {
+                 ad,
+                 relevance,
+                 damping,
+             }| {
+                let pctr = cfg.pctr.pctr(relevance);
+                let score = ad.bid_cpm * pctr as f64 * f64::from(damping);
+                Ranked {
+                    ad,
+                    relevance,
+                    pctr,
+                    score,
+                }
+            },
+        )
         .collect();
     ranked.sort_by(|a, b| {
         b.score
@@ -226,19 +242,9 @@ mod tests {
 
     fn ad(id: &str, adv: &str, bid: f64, cats: &[&str]) -> Arc<AdRecord> {
         Arc::new(AdRecord {
-            ad_id: id.into(),
-            advertiser: adv.into(),
-            title: String::new(),
-            text: String::new(),
             categories: cats.iter().map(|c| c.to_string()).collect(),
-            topics: vec![],
-            topic_idx: vec![],
             bid_cpm: bid,
-            tags: vec![],
-            embedding: vec![].into(),
-            caller_embedding: false,
-            cap_key: 0,
-            sensitive: Default::default(),
+            ..AdRecord::for_test(id, adv)
         })
     }
 
@@ -254,17 +260,27 @@ mod tests {
     #[test]
     fn ecpm_ranking_with_one_ad_per_advertiser() {
         let cfg = RankConfig::default();
+        let c = |ad, relevance| Candidate {
+            ad,
+            relevance,
+            damping: 1.0,
+        };
         let cands = vec![
-            (ad("a1", "a.example", 2.0, &[]), 0.9),
-            (ad("a2", "a.example", 3.0, &[]), 0.8),
-            (ad("b1", "b.example", 10.0, &[]), 0.3),
-            (ad("c1", "c.example", 50.0, &[]), 0.1),
+            c(ad("a1", "a.example", 2.0, &[]), 0.9),
+            c(ad("a2", "a.example", 3.0, &[]), 0.8),
+            c(ad("b1", "b.example", 10.0, &[]), 0.3),
+            c(ad("c1", "c.example", 50.0, &[]), 0.1),
         ];
-        let out = rank(cands, 5, &cfg);
+        let out = rank(cands.clone(), 5, &cfg);
         let ids: Vec<&str> = out.iter().map(|r| r.ad.ad_id.as_str()).collect();
         // c1 is under min_relevance; a2 beats a1 on eCPM and takes a.example's place.
         assert_eq!(ids, ["a2", "b1"]);
         assert!(out[0].score >= out[1].score);
+        // Damping a2 hard lets a1 take its advertiser's place.
+        let mut damped = cands;
+        damped[1].damping = 0.1;
+        let out = rank(damped, 5, &cfg);
+        assert_eq!(out[0].ad.ad_id, "a1");
     }
 
     #[test]

@@ -47,11 +47,21 @@ pub enum Method {
     ForgetUser,
     SetOptOut,
     ExplainAd,
+    GetControls,
+    HideAd,
+    UnhideAd,
+    BlockTopic,
+    UnblockTopic,
+    RemoveInterest,
+    SetPersonalization,
+    GetAdHistory,
+    ClearAdHistory,
+    IssueControlLink,
     Echo,
 }
 
 impl Method {
-    pub const ALL: [Method; 10] = [
+    pub const ALL: [Method; 20] = [
         Method::Score,
         Method::Chat,
         Method::UpsertAds,
@@ -61,6 +71,16 @@ impl Method {
         Method::ForgetUser,
         Method::SetOptOut,
         Method::ExplainAd,
+        Method::GetControls,
+        Method::HideAd,
+        Method::UnhideAd,
+        Method::BlockTopic,
+        Method::UnblockTopic,
+        Method::RemoveInterest,
+        Method::SetPersonalization,
+        Method::GetAdHistory,
+        Method::ClearAdHistory,
+        Method::IssueControlLink,
         Method::Echo,
     ];
 
@@ -75,6 +95,16 @@ impl Method {
             Method::ForgetUser => "ForgetUser",
             Method::SetOptOut => "SetOptOut",
             Method::ExplainAd => "ExplainAd",
+            Method::GetControls => "GetControls",
+            Method::HideAd => "HideAd",
+            Method::UnhideAd => "UnhideAd",
+            Method::BlockTopic => "BlockTopic",
+            Method::UnblockTopic => "UnblockTopic",
+            Method::RemoveInterest => "RemoveInterest",
+            Method::SetPersonalization => "SetPersonalization",
+            Method::GetAdHistory => "GetAdHistory",
+            Method::ClearAdHistory => "ClearAdHistory",
+            Method::IssueControlLink => "IssueControlLink",
             Method::Echo => "Echo",
         }
     }
@@ -83,10 +113,8 @@ impl Method {
         match self {
             Method::Score | Method::Chat => Service::AdScoring,
             Method::UpsertAds | Method::DeleteAds | Method::GetAd => Service::Catalog,
-            Method::GetProfile | Method::ForgetUser | Method::SetOptOut | Method::ExplainAd => {
-                Service::Privacy
-            }
             Method::Echo => Service::Diagnostics,
+            _ => Service::Privacy,
         }
     }
 
@@ -107,7 +135,17 @@ impl Method {
     pub const fn is_bulk(self) -> bool {
         matches!(
             self,
-            Method::UpsertAds | Method::DeleteAds | Method::ForgetUser | Method::SetOptOut
+            Method::UpsertAds
+                | Method::DeleteAds
+                | Method::ForgetUser
+                | Method::SetOptOut
+                | Method::HideAd
+                | Method::UnhideAd
+                | Method::BlockTopic
+                | Method::UnblockTopic
+                | Method::RemoveInterest
+                | Method::SetPersonalization
+                | Method::ClearAdHistory
         )
     }
 }

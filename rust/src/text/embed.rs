@@ -9,6 +9,8 @@
 
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use super::hashing::{for_each_feature, index_and_sign, murmur3_signed, HashingConfig};
 use super::semantic::StaticEmbeddings;
 use super::tokenize::lowercase;
@@ -83,7 +85,12 @@ pub struct Parts {
     /// Total term weight of the hashed words (0 = nothing informative).
     pub total: f32,
     ids: Vec<u32>,
+    /// Hashes of the rare words seen (at most `MAX_RARE`).
+    pub rare: SmallVec<[i32; 4]>,
 }
+
+/// Rare words a turn remembers for the echo guard.
+pub const MAX_RARE: usize = 8;
 
 impl Parts {
     pub fn new(d: usize) -> Self {
@@ -92,6 +99,7 @@ impl Parts {
             acc: vec![0f32; 3 * d],
             total: 0.0,
             ids: Vec::new(),
+            rare: SmallVec::new(),
         }
     }
     fn split(&mut self) -> (&mut [f32], &mut [f32], &mut [f32]) {
@@ -99,6 +107,15 @@ impl Parts {
         let (topic, sem) = rest.split_at_mut(self.d);
         (hash, topic, sem)
     }
+}
+
+/// What the text stage keeps of a chat turn.
+#[derive(Debug, Clone, Default)]
+pub struct TurnText {
+    pub vector: Option<Vec<f32>>,
+    pub hits: TopicHits,
+    pub total: f32,
+    pub rare: SmallVec<[i32; 4]>,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +143,7 @@ impl Embedder {
         let d = self.d as u64;
         let scale = 1.0 / (NNZ as f32).sqrt();
         let mut total = 0.0f32;
+        let mut rare = std::mem::take(&mut parts.rare);
         {
             let (hash, topic, _) = parts.split();
             for_each_feature(&lower, self.hashing.ngram_range, |feat| {
@@ -135,6 +153,9 @@ impl Embedder {
                 let w = self.weights.weight(h, feat);
                 if w <= 0.0 {
                     return;
+                }
+                if rare.len() < MAX_RARE && !rare.contains(&h) && self.weights.is_rare(h, feat) {
+                    rare.push(h);
                 }
                 total += w;
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
@@ -155,6 +176,7 @@ impl Embedder {
             });
         }
         parts.total += total;
+        parts.rare = rare;
         if let Some(sem) = &self.semantic {
             let mut ids = std::mem::take(&mut parts.ids);
             let (_, _, acc) = parts.split();
@@ -218,8 +240,32 @@ impl Embedder {
         (self.finish(&mut parts), hits.sorted(), total)
     }
 
+    /// A chat turn: its embedding, topics, total term weight and the hashes
+    /// of its rare words.
+    pub fn embed_turn(&self, text: &str) -> TurnText {
+        let mut parts = Parts::new(self.d);
+        let mut hits = TopicHits::default();
+        self.accumulate(text, &mut parts, &mut hits);
+        TurnText {
+            total: parts.total,
+            rare: std::mem::take(&mut parts.rare),
+            vector: self.finish(&mut parts),
+            hits: hits.sorted(),
+        }
+    }
+
     /// Normalised embedding of an ad: its title and text, plus its declared topics.
     pub fn embed_ad(&self, title: &str, text: &str, declared: &[u16]) -> Option<Vec<f32>> {
+        self.embed_ad_with_topics(title, text, declared).0
+    }
+
+    /// [`Embedder::embed_ad`], and the topics its words are about (strongest first).
+    pub fn embed_ad_with_topics(
+        &self,
+        title: &str,
+        text: &str,
+        declared: &[u16],
+    ) -> (Option<Vec<f32>>, TopicHits) {
         let mut parts = Parts::new(self.d);
         let mut hits = TopicHits::default();
         self.accumulate(title, &mut parts, &mut hits);
@@ -227,7 +273,21 @@ impl Embedder {
         for &t in declared {
             self.declare(&mut parts, t, DECLARED_TOPIC_BETA / TOPIC_ALPHA);
         }
-        self.finish(&mut parts)
+        (self.finish(&mut parts), hits.sorted())
+    }
+
+    /// Hashes of a text's words (as the hashing stage keys them), sorted, unique.
+    pub fn word_hashes(&self, texts: &[&str]) -> Box<[i32]> {
+        let mut out = Vec::new();
+        for t in texts {
+            let lower = lowercase(t);
+            crate::text::tokenize::for_each_token(&lower, |tok| {
+                out.push(murmur3_signed(tok.as_bytes()))
+            });
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.into_boxed_slice()
     }
 }
 

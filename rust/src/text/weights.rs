@@ -54,6 +54,18 @@ impl TermWeights {
         self.by_hash.is_empty()
     }
 
+    /// Whether a word is rare enough to be personal when echoed back: absent
+    /// from the frequency list (names, places, rare words, typos), not a
+    /// number, at least 4 characters, one word. With no list, nothing is.
+    #[inline]
+    pub fn is_rare(&self, hash: i32, token: &str) -> bool {
+        !self.by_hash.is_empty()
+            && !self.by_hash.contains_key(&hash)
+            && token.chars().count() >= 4
+            && !token.contains(' ')
+            && !token.bytes().all(|b| b.is_ascii_digit())
+    }
+
     /// The weight of a token given its murmur hash. Unknown words are rare
     /// words, so they weigh 1, except numbers.
     #[inline]
