@@ -418,7 +418,13 @@ def test_bad_requests_name_the_field(site: Site) -> None:
         assert r.status == 400, (path, body, r.status, r.raw)
         assert r.json["field"] == field and r.json["error"].startswith(f"{field}: "), r.json
         assert_security_headers(r)
-    for raw, field in ((b"{not json", "body"), (b"[1, 2]", "body"), (b"\xff\xfe", "body")):
+    deep = b"[" * 8000 + b"]" * 8000  # within the size limit, beyond the parser's depth
+    for raw, field in (
+        (b"{not json", "body"),
+        (b"[1, 2]", "body"),
+        (b"\xff\xfe", "body"),
+        (deep, "body"),
+    ):
         r = call(site.port, "POST", "/api/block", token, raw=raw)
         assert r.status == 400 and r.json["field"] == field, r.raw
     # The engine's own checks come back as 400 too, naming its field.
@@ -682,7 +688,7 @@ def open_page(driver: Any, site: Site, token: str) -> None:
     count_at_least(driver, "#interest-list .interest", 1)
 
 
-def screenshot(driver: Any, name: str, height: int = 1400) -> None:
+def screenshot(driver: Any, name: str, height: int) -> None:
     """The top of the page, `height` pixels of window (1200 wide), into the docs."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if driver.get_window_size()["height"] != height:
@@ -724,7 +730,14 @@ def test_browser_shows_interests_and_history_and_changes_them(browser: Any, site
     card = browser.find_element(By.CSS_SELECTOR, f'.card[data-ad-id="{entry["ad_id"]}"]')
     card.find_element(By.CSS_SELECTOR, '[data-action="explain"]').click()
     text_in(browser, f'.card[data-ad-id="{entry["ad_id"]}"] .explain', "To change this")
-    screenshot(browser, "page-en.png")
+    screenshot(browser, "page-en.png", height=2100)
+
+    # One card per ad, the latest three until asked for all.
+    ads = list(dict.fromkeys(e["ad_id"] for e in state["history"]["entries"]))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#history-list .card")) == min(3, len(ads))
+    if len(ads) > 3:
+        browser.find_element(By.ID, "history-more").click()
+        count_at_least(browser, "#history-list .card", len(ads))
     assert (
         browser.find_element(
             By.CSS_SELECTOR, f'.card[data-ad-id="{entry["ad_id"]}"] [data-action="explain"]'
@@ -798,7 +811,7 @@ def test_browser_in_french(browser: Any, site: Site) -> None:
     # Nothing English left in the history's reasons (the engine's sentences are English).
     entry = me(site, token)["history"]["entries"][0]
     assert entry["explanation"] not in browser.find_element(By.ID, "history-list").text
-    screenshot(browser, "page-fr.png")
+    screenshot(browser, "page-fr.png", height=2100)
     # Remembered on reload (the token stays in this tab's session storage).
     browser.refresh()
     visible(browser, "#app")

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from importlib import resources
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import parse_qs, urlsplit
 
 from google.protobuf.json_format import MessageToDict
@@ -305,13 +305,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         route = path if path in API or path in STATIC_FILES else "(unknown)"
         try:
-            status = self._answer(path)
+            answer = self._answer(path)
         except ApiError as exc:
-            status = exc.status
             body: dict[str, Any] = {"error": exc.message}
             if exc.field:
                 body["field"] = exc.field
-            self._json(status, body, exc.headers)
+            answer = _json(exc.status, body, exc.headers)
+        status = answer.status
+        # Logged before the answer goes out, so the record exists once the client has it.
         log.debug(
             "page %s %s: %d",
             self.command,
@@ -323,15 +324,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             },
         )
+        self._send(answer)
 
-    def _answer(self, path: str) -> int:
+    def _answer(self, path: str) -> Answer:
         # HTTP/1.0: one request per connection, so a body left unread is never taken
         # for the next request.
         if path in STATIC_FILES:
             self._allow(("GET",))
             body, content_type = self.page.static(path)
-            self._send(200, content_type, body)
-            return 200
+            return Answer(200, content_type, body)
         routes = API.get(path)
         if routes is None:
             raise ApiError(404, f"path: no such page or API call: {path[:100]}", "path")
@@ -356,8 +357,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except Exception:
             log.exception("page %s %s failed", self.command, path)
             raise ApiError(500, "internal error: the engine could not answer") from None
-        self._json(200, reply)
-        return 200
+        return _json(200, reply)
 
     def _allow(self, methods: tuple[str, ...]) -> str:
         if self.command not in methods:
@@ -408,33 +408,33 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return {}
         try:
             data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise _bad("body", "must be JSON") from None
         if not isinstance(data, dict):
             raise _bad("body", "must be a JSON object")
         return data
 
-    def _json(
-        self, status: int, body: dict[str, Any], headers: tuple[tuple[str, str], ...] = ()
-    ) -> None:
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        self._send(status, "application/json", data, headers)
-
-    def _send(
-        self,
-        status: int,
-        content_type: str,
-        body: bytes,
-        headers: tuple[tuple[str, str], ...] = (),
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
+    def _send(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers:
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            self.wfile.write(answer.body)
+
+
+class Answer(NamedTuple):
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _json(status: int, body: dict[str, Any], headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Answer(status, "application/json", data, headers)
 
 
 class ControlPage:

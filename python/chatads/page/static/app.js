@@ -22,6 +22,8 @@
       history_hint: "The ads shown to you recently, newest first, with the reason each was chosen.",
       history_empty: "No ads have been shown to you recently.",
       history_clear_all: "Delete all ad history",
+      history_more: "Show all {n} ads",
+      history_fewer: "Show fewer",
       interests_title: "Your interests",
       interests_hint: "What your conversations suggest you are interested in, in the standard Topics list. They fade on their own over time.",
       interests_empty: "No interests are held about you.",
@@ -73,7 +75,7 @@
       explain_shared: "Your interests it matches:",
       explain_no_shared: "It matches none of your interests: it could only be chosen from the conversation.",
       explain_no_profile: "No interests are held about you, so it could only be chosen from the conversation.",
-      explain_match: "How closely it matches your interests: {pct}%.",
+      explain_match: "How closely it matches your interests: {pct}.",
       explain_rules: "Ads are chosen by how closely they match the current conversation and, only with your consent, your interests. Among matching ads, those with a higher bid and a higher chance of being clicked come first, and one advertiser shows at most one ad at a time.",
       explain_change: "To change this, hide the ad or its advertiser, block one of its topics, or choose “Current message only” below.",
       explain_block: "Block “{name}”",
@@ -85,10 +87,11 @@
       unhide: "Show again",
       unhide_aria: "Show “{name}” again",
       all_from: "All ads from {advertiser}",
-      share: "{pct}% of your interests",
+      share: "{pct} of your interests",
       summary_none: "No interest profile is held about you.",
       summary_opted_out: "No interest profile is held: you opted out of personalised ads. Only the current message is used to choose ads, and nothing is stored.",
       summary: "These interests come from {turns} of your messages between {from} and {to}. No message text is kept. Legal basis: {basis}. Unless you chat again, they are deleted on {expires}.",
+      summary_one_day: "These interests come from {turns} of your messages on {from}. No message text is kept. Legal basis: {basis}. Unless you chat again, they are deleted on {expires}.",
       basis_consent: "your consent (IAB TCF purposes 3 and 4)",
       basis_not_gdpr: "the GDPR did not apply to the request",
       basis_caller: "provided by the operator, who vouched for your consent",
@@ -122,6 +125,8 @@
       history_hint: "Les publicités qui vous ont été montrées récemment, les plus récentes d’abord, avec la raison de chacune.",
       history_empty: "Aucune publicité ne vous a été montrée récemment.",
       history_clear_all: "Effacer tout l’historique",
+      history_more: "Afficher les {n} publicités",
+      history_fewer: "En afficher moins",
       interests_title: "Vos centres d’intérêt",
       interests_hint: "Ce que vos conversations laissent penser de vos centres d’intérêt, selon la liste standard Topics. Ils s’estompent d’eux-mêmes avec le temps.",
       interests_empty: "Aucun centre d’intérêt n’est conservé à votre sujet.",
@@ -172,7 +177,7 @@
       explain_shared: "Vos centres d’intérêt qui y correspondent :",
       explain_no_shared: "Elle ne correspond à aucun de vos centres d’intérêt : elle n’a pu être choisie que d’après la conversation.",
       explain_no_profile: "Aucun centre d’intérêt n’est conservé à votre sujet : elle n’a pu être choisie que d’après la conversation.",
-      explain_match: "Proximité avec vos centres d’intérêt : {pct} %.",
+      explain_match: "Proximité avec vos centres d’intérêt : {pct}.",
       explain_rules: "Les publicités sont choisies selon leur proximité avec la conversation en cours et, seulement avec votre consentement, avec vos centres d’intérêt. Parmi elles, celles dont l’enchère et la probabilité de clic sont les plus élevées passent en premier, et un annonceur ne montre qu’une publicité à la fois.",
       explain_change: "Pour changer cela, masquez la publicité ou son annonceur, bloquez l’un de ses sujets, ou choisissez « Message en cours seulement » plus bas.",
       explain_block: "Bloquer « {name} »",
@@ -184,10 +189,11 @@
       unhide: "Afficher de nouveau",
       unhide_aria: "Afficher de nouveau « {name} »",
       all_from: "Toutes les publicités de {advertiser}",
-      share: "{pct} % de vos centres d’intérêt",
+      share: "{pct} de vos centres d’intérêt",
       summary_none: "Aucun profil de centres d’intérêt n’est conservé à votre sujet.",
       summary_opted_out: "Aucun profil n’est conservé : vous avez refusé les publicités personnalisées. Seul le message en cours sert à choisir les publicités, et rien n’est enregistré.",
       summary: "Ces centres d’intérêt viennent de {turns} de vos messages, entre le {from} et le {to}. Aucun texte de message n’est conservé. Base légale : {basis}. Sauf si vous écrivez de nouveau, ils seront effacés le {expires}.",
+      summary_one_day: "Ces centres d’intérêt viennent de {turns} de vos messages du {from}. Aucun texte de message n’est conservé. Base légale : {basis}. Sauf si vous écrivez de nouveau, ils seront effacés le {expires}.",
       basis_consent: "votre consentement (finalités 3 et 4 du TCF de l’IAB)",
       basis_not_gdpr: "le RGPD ne s’appliquait pas à la requête",
       basis_caller: "fournis par l’opérateur, qui s’est porté garant de votre consentement",
@@ -216,6 +222,8 @@
   const explanations = new Map(); // ad_id → AdExplanation (or a pending marker)
   const open = new Set(); // ad ids whose "more about why" is open
   let topicsByName = null; // readable topic name → id, for the block box
+  let allHistory = false; // all the ads seen, or only the latest few
+  const HISTORY_PREVIEW = 3;
 
   function chooseLanguage() {
     let saved = null;
@@ -285,6 +293,10 @@
   function formatDate(seconds) {
     const d = new Date(Number(seconds) * 1000);
     return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(d);
+  }
+
+  function formatPercent(share) {
+    return new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 }).format(share);
   }
 
   function formatWhen(ms) {
@@ -439,6 +451,7 @@
     let i = 0;
     for (const [adId, { last, count }] of byAd) {
       i += 1;
+      if (i > HISTORY_PREVIEW && !allHistory) break;
       const name = last.title || adId;
       const hidden = hiddenAds.has(adId) || hiddenAdvertisers.has(last.advertiser);
       const when = formatWhen(last.shown_at_ms);
@@ -482,6 +495,10 @@
     }
     $("history-empty").hidden = byAd.size > 0;
     $("history-clear-all").hidden = byAd.size === 0;
+    const more = $("history-more");
+    more.hidden = byAd.size <= HISTORY_PREVIEW;
+    more.textContent = allHistory ? t("history_fewer") : t("history_more", { n: byAd.size });
+    more.setAttribute("aria-expanded", String(allHistory));
   }
 
   function renderExplain(adId, id, isOpen) {
@@ -522,7 +539,7 @@
     else if (!shared.length) box.append(el("p", { text: t("explain_no_shared") }));
     else {
       box.append(el("p", { text: t("explain_shared") + " " + topicNames(shared) + "." }));
-      box.append(el("p", { text: t("explain_match", { pct: Math.max(0, Math.round(100 * Number(ex.relevance || 0))) }) }));
+      box.append(el("p", { text: t("explain_match", { pct: formatPercent(Math.max(0, Number(ex.relevance || 0))) }) }));
     }
     box.append(el("p", { class: "change", text: t("explain_change") }));
     return box;
@@ -565,8 +582,8 @@
             el("span", { class: "topic-leaf", text: leaf }),
             parent ? el("span", { class: "topic-parent", text: parent }) : null,
           ]),
-          el("div", { class: "bar", role: "img", "aria-label": t("share", { pct }) }, [bar]),
-          el("span", { class: "pct", "aria-hidden": "true", text: pct + "%" }),
+          el("div", { class: "bar", role: "img", "aria-label": t("share", { pct: formatPercent(pct / 100) }) }, [bar]),
+          el("span", { class: "pct", "aria-hidden": "true", text: formatPercent(pct / 100) }),
           el("div", { class: "actions" }, [
             button(t("remove"), () => act("/api/remove-interest", { topic_id: topic.id }, t("done_remove", { name: leaf }), "h-interests"), {
               "aria-label": t("remove_aria", { name: leaf }),
@@ -592,10 +609,12 @@
       "provided in-process by the operator, who vouched for consent": "basis_caller",
     };
     const basis = bases[p.consent_basis] ? t(bases[p.consent_basis]) : p.consent_basis || "-";
-    return t("summary", {
+    const from = formatDate(p.created_at);
+    const to = formatDate(p.updated_at);
+    return t(from === to ? "summary_one_day" : "summary", {
       turns: Number(p.turns || 0),
-      from: formatDate(p.created_at),
-      to: formatDate(p.updated_at),
+      from,
+      to,
       basis,
       expires: formatDate(p.expires_at),
     });
@@ -727,6 +746,10 @@
     for (const b of document.querySelectorAll(".lang-btn")) {
       b.addEventListener("click", () => setLanguage(b.getAttribute("data-lang")));
     }
+    $("history-more").addEventListener("click", () => {
+      allHistory = !allHistory;
+      render(current);
+    });
     $("history-clear-all").addEventListener("click", () => act("/api/history/clear", {}, t("done_clear_all"), "h-history"));
     for (const radio of document.querySelectorAll('input[name="level"]')) {
       radio.addEventListener("change", () => {
