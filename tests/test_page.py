@@ -515,6 +515,16 @@ def test_the_server_serves_the_page_and_logs_where(
         call(port, "GET", "/")
 
 
+def test_a_page_on_every_address_needs_its_public_url(
+    demo_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(page_port=free_port(), page_host="0.0.0.0")
+    with caplog.at_level(logging.WARNING, logger="chatads.server"):
+        server = ChatadsServer(settings, demo_engine).start()
+    server.stop(grace=None)
+    assert "set page_url" in caplog.text
+
+
 def test_a_port_in_use_fails_with_a_clear_message(demo_engine: Engine, tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

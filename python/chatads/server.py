@@ -421,6 +421,16 @@ class ChatadsServer:
             public = self.settings.control_page_url()
             linked = "" if public == self.page.address else f" (control links point to {public})"
             log.info("transparency page on %s%s", self.page.address, linked)
+            if not self.settings.page_url and self.settings.page_host.strip("[]") in (
+                "0.0.0.0",
+                "::",
+            ):
+                log.warning(
+                    "page_host %s: control links point to %s, which browsers cannot open; "
+                    "set page_url (CHATADS_PAGE_URL) to the page's public address",
+                    self.settings.page_host,
+                    public,
+                )
         log.info(
             "chatads serving on %s (%s transport, %d ads, TLS %s)",
             self.address,
