@@ -118,6 +118,10 @@ test-rust: system-deps ## Rust unit tests
 test-python: build tools test-system-deps ## pytest: API, gRPC server over loopback, CLI, the page in Chromium
 	$(PY) -m pytest -q
 
+.PHONY: screenshots
+screenshots: build test-system-deps ## the transparency page's screenshots for the docs (docs/img/page-*.png), from its browser tests
+	CHATADS_SCREENSHOT_DIR=docs/img $(PY) -m pytest -q tests/test_page.py -k browser
+
 .PHONY: bench-smoke
 bench-smoke: build ## run every benchmark once, untimed (proves they still work)
 	$(PY) -m pytest benches -q --benchmark-disable -p no:cacheprovider

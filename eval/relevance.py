@@ -9,7 +9,8 @@ per half (tune / held-out), on-topic@3, need@3, P@1 and NDCG@3 for:
 - BM25 (Okapi, k1 = 1.5, b = 0.75) over scikit-learn's tokens;
 - all-MiniLM-L6-v2 (`eval.minilm`, numpy; the upper reference, offline only).
 
-Every ad bids the same here, so the engine ranks by relevance as the baselines do.
+Every ad bids the same here, so the engine ranks by relevance as the baselines do, and
+the over-personalisation guard is off (matching alone; `eval.guard` measures the guard).
 The baselines see a session as its turns joined, the last one twice (what the
 engine's session context gives it too: the recent turns, the current one first).
 Grades: 2 = the ad is one the session's label says answers the need; 1 = the ad
@@ -75,6 +76,10 @@ class World:
     def related(self, a: int, b: int) -> bool:
         """`a` is `b`, an ancestor or a descendant of it."""
         return self._up(a, b) or self._up(b, a)
+
+    def under(self, t: int, a: int) -> bool:
+        """`t` is `a` or a descendant of it (a topic control on `a` covers `t`)."""
+        return self._up(a, t)
 
     def _up(self, a: int, b: int) -> bool:
         cur: int | None = b
@@ -143,10 +148,28 @@ class Method:
     embed_us: float | None = None
 
 
+#: The over-personalisation guard switched off: this harness measures matching alone
+#: (the guard's cost in on-topic@3 is measured by `eval.guard`).
+GUARD_OFF: dict[str, Any] = {
+    "freq_cap": 0,
+    "advertiser_cap": 0,
+    "campaign_cap": 0,
+    "no_consecutive_repeat": False,
+    "echo_min_words": 0,
+    "stale_damping": 1.0,
+    "echo_damping": 1.0,
+}
+
+
 def chatads_method(
-    world: World, text_model: str, mix: tuple[float, float, float], d: int = 64
+    world: World,
+    text_model: str,
+    mix: tuple[float, float, float],
+    d: int = 64,
+    guard: bool = False,
 ) -> Method:
     settings = chatads.Settings(
+        **({} if guard else GUARD_OFF),
         d=d,
         secret="relevance-eval-secret-0123",
         data_dir=None,

@@ -97,8 +97,11 @@ def test_bcat_and_badv_are_honoured(demo_engine: Engine) -> None:
         assert not any(c.split("-")[0] == tier1[0] for c in stored["categories"])
 
 
-def test_frequency_cap_rotates_ads() -> None:
-    engine = Engine(make_settings(freq_cap=2, max_per_advertiser=0))
+@pytest.mark.parametrize("no_repeat", [True, False])
+def test_frequency_cap_rotates_ads(no_repeat: bool) -> None:
+    engine = Engine(
+        make_settings(freq_cap=2, max_per_advertiser=0, no_consecutive_repeat=no_repeat)
+    )
     engine.upsert_ads(
         [
             {
@@ -111,11 +114,18 @@ def test_frequency_cap_rotates_ads() -> None:
             for i in range(3)
         ]
     )
-    seen = [
-        engine.score("cap", "c", "running shoes", max_ads=1, now=100.0 + i).ads[0].ad_id
-        for i in range(6)
+    results = [
+        engine.score("cap", "c", "running shoes", max_ads=1, now=100.0 + i) for i in range(7)
     ]
-    assert seen == ["shoe0", "shoe0", "shoe1", "shoe1", "shoe2", "shoe2"]
+    seen = [r.ads[0].ad_id if r.ads else None for r in results]
+    if no_repeat:
+        # Never the same ad on two consecutive turns; each at most twice an hour.
+        assert seen == ["shoe0", "shoe1", "shoe0", "shoe1", "shoe2", None, "shoe2"]
+        assert "repeat_suppressed" in results[1].reasons
+        assert "frequency_capped" in results[5].reasons
+    else:
+        assert seen == ["shoe0", "shoe0", "shoe1", "shoe1", "shoe2", "shoe2", None]
+        assert "frequency_capped" in results[6].reasons
 
 
 def test_profile_decays_with_half_life(engine: Engine) -> None:

@@ -7,6 +7,7 @@ import http.client
 import json
 import logging
 import os
+import tempfile
 import re
 import shutil
 import signal
@@ -31,8 +32,12 @@ from chatads.v1 import chatads_pb2_grpc
 from tests.conftest import TC_P1234, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Where the screenshots for the docs go (CHATADS_SCREENSHOT_DIR overrides).
-SCREENSHOTS = Path(os.environ.get("CHATADS_SCREENSHOT_DIR", ROOT / "docs" / "img"))
+#: Where the screenshots go: CHATADS_SCREENSHOT_DIR (`make screenshots` sets docs/img),
+#: else a directory of the run, so that `make test` leaves the tree as it was.
+SCREENSHOTS = Path(
+    os.environ.get("CHATADS_SCREENSHOT_DIR")
+    or tempfile.mkdtemp(prefix="chatads-screenshots-")
+)
 
 TRAVEL = [
     "I'm planning a trip to Lisbon in May, looking for cheap flights.",

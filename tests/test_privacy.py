@@ -286,7 +286,14 @@ def test_sensitive_turn_never_reaches_the_profile(
 
 
 def test_sensitive_ads_are_contextual_only(tmp_path: Path) -> None:
-    engine = Engine(secret=SECRET, gdpr_when_unknown=False, freq_cap=0)
+    # The guard off: this is about sensitive ads, not about repetition.
+    engine = Engine(
+        secret=SECRET,
+        gdpr_when_unknown=False,
+        freq_cap=0,
+        advertiser_cap=0,
+        no_consecutive_repeat=False,
+    )
     engine.upsert_ads(
         [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -176,8 +177,57 @@ class Settings(BaseSettings):
     half_life_s: float = Field(7 * 86400.0, gt=0)
     session_turns: int = Field(4, ge=0, le=64)
     session_ttl_s: float = Field(1800.0, gt=0)
-    freq_cap: int = Field(3, ge=0, description="impressions of one ad per user per window; 0 = off")
-    freq_cap_window_s: float = Field(3600.0, gt=0)
+    history_size: int = Field(50, ge=1, le=1000, description="ad history kept per user")
+    history_ttl_s: float = Field(7 * 86400.0, gt=0, description="ad history kept this long")
+
+    # The over-personalisation guard (each part a setting)
+    freq_cap: int = Field(
+        2, ge=0, description="impressions of one ad per user per window; 0 = off"
+    )
+    advertiser_cap: int = Field(
+        4, ge=0, description="impressions of one advertiser's ads per user per window; 0 = off"
+    )
+    campaign_cap: int = Field(
+        3, ge=0, description="impressions of one campaign's ads per user per window; 0 = off"
+    )
+    freq_cap_window_s: float = Field(3600.0, gt=0, description="the caps' sliding window")
+    no_consecutive_repeat: bool = Field(
+        True, description="never the same ad on two consecutive turns of a session"
+    )
+    max_ads_per_session: int = Field(
+        0, ge=0, description="ad load: ads per session per window; 0 = the exchange decides"
+    )
+    session_ads_window_s: float = Field(3600.0, gt=0)
+    min_turns_between_ads: int = Field(
+        0, ge=0, description="ad load: turns without ads between two turns with ads"
+    )
+    stale_interest_s: float = Field(
+        3 * 86400.0,
+        gt=0,
+        lt=255 * 3600.0,
+        description="an ad chosen only because of an interest not heard of for this long, "
+        "while the conversation is elsewhere, is damped",
+    )
+    stale_damping: float = Field(0.25, ge=0.0, le=1.0, description="eCPM factor of such an ad")
+    echo_min_words: int = Field(
+        2,
+        ge=0,
+        description="an ad repeating this many of the conversation's rare words verbatim is "
+        "damped; 0 = off",
+    )
+    echo_damping: float = Field(0.25, ge=0.0, le=1.0)
+    deniability_p: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="plausible deniability: probability of swapping one interest topic for a "
+        "random one (the Topics API uses 0.05)",
+    )
+    minor_ads: Literal["none", "contextual"] = Field(
+        "none",
+        description="ads for a known minor or a COPPA request: none, or contextual (never "
+        "personalised)",
+    )
 
     # Catalog and ranking
     index_factory: str = Field("auto", description="FAISS factory string, or 'auto'")
@@ -221,6 +271,21 @@ class Settings(BaseSettings):
             return 8
         # The cores this process may run on (taskset/cgroups), not the machine's.
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+    def guard_json(self) -> str:
+        """The guard's settings as the Rust engine reads them."""
+        fields = (
+            "no_consecutive_repeat",
+            "max_ads_per_session",
+            "session_ads_window_s",
+            "min_turns_between_ads",
+            "stale_interest_s",
+            "stale_damping",
+            "echo_min_words",
+            "echo_damping",
+            "deniability_p",
+        )
+        return json.dumps({f: getattr(self, f) for f in fields})
 
     def secret_bytes(self) -> bytes:
         """The HMAC key: configured, else kept in `data_dir/secret.key` (created 0600 on

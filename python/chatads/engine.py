@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from google.protobuf.message import Message
 
 from chatads import _core
 from chatads._weights import word_zipf
@@ -17,6 +18,8 @@ from chatads.hashing import hash_text
 from chatads.v1 import chatads_pb2
 
 log = logging.getLogger("chatads.engine")
+
+M = TypeVar("M", bound=Message)
 
 ScoreResult = _core.ScoreResult
 ScoredAd = _core.ScoredAd
@@ -229,7 +232,12 @@ class Engine:
 
     def controls(self, user_id: str) -> chatads_pb2.UserControls:
         """The user's controls: personalisation level, hidden ads, blocked topics."""
-        return _call(self._core, "GetControls", chatads_pb2.GetControlsRequest(user_id=user_id))
+        return _call(
+            self._core,
+            "GetControls",
+            chatads_pb2.GetControlsRequest(user_id=user_id),
+            chatads_pb2.UserControls,
+        )
 
     def hide_ad(
         self, user_id: str, ad_id: str, *, whole_advertiser: bool = False
@@ -238,48 +246,55 @@ class Engine:
         req = chatads_pb2.HideAdRequest(
             user_id=user_id, ad_id=ad_id, whole_advertiser=whole_advertiser
         )
-        return _call(self._core, "HideAd", req)
+        return _call(self._core, "HideAd", req, chatads_pb2.UserControls)
 
     def unhide_ad(
         self, user_id: str, *, ad_id: str = "", advertiser: str = ""
     ) -> chatads_pb2.UserControls:
         """Undo `hide_ad` for an ad id or an advertiser."""
         req = chatads_pb2.UnhideAdRequest(user_id=user_id, ad_id=ad_id, advertiser=advertiser)
-        return _call(self._core, "UnhideAd", req)
+        return _call(self._core, "UnhideAd", req, chatads_pb2.UserControls)
 
     def block_topic(self, user_id: str, topic_id: int) -> chatads_pb2.UserControls:
         """Block a Topics-taxonomy topic and its subtopics for the user."""
         req = chatads_pb2.TopicControlRequest(user_id=user_id, topic_id=topic_id)
-        return _call(self._core, "BlockTopic", req)
+        return _call(self._core, "BlockTopic", req, chatads_pb2.UserControls)
 
     def unblock_topic(self, user_id: str, topic_id: int) -> chatads_pb2.UserControls:
         req = chatads_pb2.TopicControlRequest(user_id=user_id, topic_id=topic_id)
-        return _call(self._core, "UnblockTopic", req)
+        return _call(self._core, "UnblockTopic", req, chatads_pb2.UserControls)
 
     def remove_interest(self, user_id: str, topic_id: int) -> chatads_pb2.ProfileReport:
         """Remove a topic (and its subtopics) from the profile without blocking it."""
         req = chatads_pb2.TopicControlRequest(user_id=user_id, topic_id=topic_id)
-        return _call(self._core, "RemoveInterest", req)
+        return _call(self._core, "RemoveInterest", req, chatads_pb2.ProfileReport)
 
     def set_personalization(self, user_id: str, level: str) -> chatads_pb2.UserControls:
         """`full`, `contextual` (no profile learnt or used) or `none` (no ads)."""
         req = chatads_pb2.SetPersonalizationRequest(user_id=user_id, level=_level(level))
-        return _call(self._core, "SetPersonalization", req)
+        return _call(self._core, "SetPersonalization", req, chatads_pb2.UserControls)
 
     def ad_history(self, user_id: str) -> chatads_pb2.AdHistory:
         """The ads shown to the user recently, most recent first, with why."""
-        return _call(self._core, "GetAdHistory", chatads_pb2.GetAdHistoryRequest(user_id=user_id))
+        return _call(
+            self._core,
+            "GetAdHistory",
+            chatads_pb2.GetAdHistoryRequest(user_id=user_id),
+            chatads_pb2.AdHistory,
+        )
 
     def clear_ad_history(self, user_id: str, ad_id: str = "") -> int:
         """Delete the ad history (or one ad's entries); returns the entries deleted."""
         req = chatads_pb2.ClearAdHistoryRequest(user_id=user_id, ad_id=ad_id)
-        reply: chatads_pb2.ClearAdHistoryResponse = _call(self._core, "ClearAdHistory", req)
+        reply: chatads_pb2.ClearAdHistoryResponse = _call(
+            self._core, "ClearAdHistory", req, chatads_pb2.ClearAdHistoryResponse
+        )
         return reply.cleared
 
     def issue_control_link(self, user_id: str, ttl_s: int = 0) -> chatads_pb2.ControlLink:
         """A signed, short-lived link to the transparency page for one user."""
         req = chatads_pb2.IssueControlLinkRequest(user_id=user_id, ttl_s=ttl_s)
-        return _call(self._core, "IssueControlLink", req)
+        return _call(self._core, "IssueControlLink", req, chatads_pb2.ControlLink)
 
     def linked(self, token: str) -> LinkedUser:
         """The user a control link was issued for. Raises `ValueError` (naming why) when
@@ -318,7 +333,7 @@ class Engine:
         return self._core.topics()
 
 
-def _level(level: str) -> chatads_pb2.PersonalizationLevel.ValueType:
+def _level(level: str) -> chatads_pb2.PersonalizationLevel:
     levels = {
         "full": chatads_pb2.LEVEL_FULL,
         "contextual": chatads_pb2.LEVEL_CONTEXTUAL,
@@ -329,14 +344,16 @@ def _level(level: str) -> chatads_pb2.PersonalizationLevel.ValueType:
     return levels[level]
 
 
-def _call(core: _core.Engine, method: str, request: Any, token: str | None = None) -> Any:
-    """One Privacy call through the same Rust dispatch as the gRPC services; the reply
-    decoded into its message type."""
-    name = chatads_pb2.DESCRIPTOR.services_by_name["Privacy"].methods_by_name[method]
-    reply_type = getattr(chatads_pb2, name.output_type.name)
+def _call(
+    core: _core.Engine, method: str, request: Message, reply: type[M], token: str | None = None
+) -> M:
+    """One Privacy call through the same Rust dispatch as the gRPC services (about the
+    request's user, or the control link's), the reply decoded as `reply`."""
     raw = request.SerializeToString()
     data = core.call_pb(method, raw) if token is None else core.link_call_pb(token, method, raw)
-    return reply_type.FromString(data)
+    out: M = reply()
+    out.ParseFromString(data)
+    return out
 
 
 class LinkedUser:
@@ -348,57 +365,63 @@ class LinkedUser:
         self._core = core
         self._token = token
 
-    def _call(self, method: str, request: Any) -> Any:
-        return _call(self._core, method, request, self._token)
+    def _call(self, method: str, request: Message, reply: type[M]) -> M:
+        return _call(self._core, method, request, reply, self._token)
 
     def profile_report(self) -> chatads_pb2.ProfileReport:
-        return self._call("GetProfile", chatads_pb2.GetProfileRequest())  # type: ignore[no-any-return]
+        return self._call("GetProfile", chatads_pb2.GetProfileRequest(), chatads_pb2.ProfileReport)
 
     def controls(self) -> chatads_pb2.UserControls:
-        return self._call("GetControls", chatads_pb2.GetControlsRequest())  # type: ignore[no-any-return]
+        return self._call("GetControls", chatads_pb2.GetControlsRequest(), chatads_pb2.UserControls)
 
     def ad_history(self) -> chatads_pb2.AdHistory:
-        return self._call("GetAdHistory", chatads_pb2.GetAdHistoryRequest())  # type: ignore[no-any-return]
+        return self._call("GetAdHistory", chatads_pb2.GetAdHistoryRequest(), chatads_pb2.AdHistory)
 
     def explain_ad(self, ad_id: str) -> chatads_pb2.AdExplanation:
-        return self._call("ExplainAd", chatads_pb2.ExplainAdRequest(ad_id=ad_id))  # type: ignore[no-any-return]
+        return self._call(
+            "ExplainAd", chatads_pb2.ExplainAdRequest(ad_id=ad_id), chatads_pb2.AdExplanation
+        )
 
     def hide_ad(self, ad_id: str, *, whole_advertiser: bool = False) -> chatads_pb2.UserControls:
         req = chatads_pb2.HideAdRequest(ad_id=ad_id, whole_advertiser=whole_advertiser)
-        return self._call("HideAd", req)  # type: ignore[no-any-return]
+        return self._call("HideAd", req, chatads_pb2.UserControls)
 
     def unhide_ad(self, *, ad_id: str = "", advertiser: str = "") -> chatads_pb2.UserControls:
         req = chatads_pb2.UnhideAdRequest(ad_id=ad_id, advertiser=advertiser)
-        return self._call("UnhideAd", req)  # type: ignore[no-any-return]
+        return self._call("UnhideAd", req, chatads_pb2.UserControls)
 
     def block_topic(self, topic_id: int) -> chatads_pb2.UserControls:
         req = chatads_pb2.TopicControlRequest(topic_id=topic_id)
-        return self._call("BlockTopic", req)  # type: ignore[no-any-return]
+        return self._call("BlockTopic", req, chatads_pb2.UserControls)
 
     def unblock_topic(self, topic_id: int) -> chatads_pb2.UserControls:
         req = chatads_pb2.TopicControlRequest(topic_id=topic_id)
-        return self._call("UnblockTopic", req)  # type: ignore[no-any-return]
+        return self._call("UnblockTopic", req, chatads_pb2.UserControls)
 
     def remove_interest(self, topic_id: int) -> chatads_pb2.ProfileReport:
         req = chatads_pb2.TopicControlRequest(topic_id=topic_id)
-        return self._call("RemoveInterest", req)  # type: ignore[no-any-return]
+        return self._call("RemoveInterest", req, chatads_pb2.ProfileReport)
 
     def set_personalization(self, level: str) -> chatads_pb2.UserControls:
         req = chatads_pb2.SetPersonalizationRequest(level=_level(level))
-        return self._call("SetPersonalization", req)  # type: ignore[no-any-return]
+        return self._call("SetPersonalization", req, chatads_pb2.UserControls)
 
     def clear_ad_history(self, ad_id: str = "") -> int:
         req = chatads_pb2.ClearAdHistoryRequest(ad_id=ad_id)
-        reply: chatads_pb2.ClearAdHistoryResponse = self._call("ClearAdHistory", req)
+        reply: chatads_pb2.ClearAdHistoryResponse = self._call(
+            "ClearAdHistory", req, chatads_pb2.ClearAdHistoryResponse
+        )
         return reply.cleared
 
     def set_opt_out(self, opted_out: bool) -> bool:
         req = chatads_pb2.SetOptOutRequest(opted_out=opted_out)
-        reply: chatads_pb2.SetOptOutResponse = self._call("SetOptOut", req)
+        reply: chatads_pb2.SetOptOutResponse = self._call(
+            "SetOptOut", req, chatads_pb2.SetOptOutResponse
+        )
         return reply.opted_out
 
     def forget(self) -> bool:
         reply: chatads_pb2.ForgetUserResponse = self._call(
-            "ForgetUser", chatads_pb2.ForgetUserRequest()
+            "ForgetUser", chatads_pb2.ForgetUserRequest(), chatads_pb2.ForgetUserResponse
         )
         return reply.had_data

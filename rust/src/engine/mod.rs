@@ -242,7 +242,7 @@ impl Engine {
         // The session's ads so far (this turn counts as one more).
         let session_ads = policy
             .may_record
-            .then(|| self.profiles.begin_session_turn(&session, &user, now));
+            .then(|| self.profiles.begin_session_turn(&session, now));
         let mut response = wire::ScoreResponse {
             request_id: req.request_id.clone(),
             profile_updated: learned,
@@ -321,7 +321,7 @@ impl Engine {
             let keys: SmallVec<[u32; 8]> = ranked.iter().map(|r| r.ad.cap_key).collect();
             let window = self.config.guard.session_ads_window_s;
             self.profiles
-                .end_session_turn(&session, s.turn, &keys, now, window);
+                .end_session_turn(&session, &user, s, &keys, now, window);
             self.profiles.record_impressions(&user, shown, now);
         }
         response.set_personalization(basis);

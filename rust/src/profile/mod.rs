@@ -543,30 +543,47 @@ impl ProfileStore {
     }
 
     /// Starts a turn of a session for the ad-load rules: the session's ad
-    /// state before this turn, with its turn counter already advanced.
-    pub fn begin_session_turn(&self, session: &Key, owner: &Key, now: f64) -> SessionAds {
+    /// state before this turn, with its turn counter advanced. Only sessions
+    /// that have shown ads hold state: a session's first turns cost nothing.
+    pub fn begin_session_turn(&self, session: &Key, now: f64) -> SessionAds {
         let ttl = self.config.session_ttl_s;
-        let mut s = self.session_ads.entry(*session).or_default();
-        if now - s.last_seen > ttl {
-            *s = SessionAds::default(); // an expired session starts afresh
+        match self.session_ads.get_mut(session) {
+            Some(mut s) if now - s.last_seen <= ttl => {
+                s.last_seen = now;
+                s.turn = s.turn.saturating_add(1);
+                s.clone()
+            }
+            _ => SessionAds {
+                turn: 1,
+                ..Default::default()
+            },
         }
-        s.owner = *owner;
-        s.last_seen = now;
-        s.turn = s.turn.saturating_add(1);
-        s.clone()
     }
 
     /// Records the ads a session's turn showed; `window` prunes older ad times.
-    pub fn end_session_turn(&self, session: &Key, turn: u32, ads: &[u32], now: f64, window: f64) {
+    pub fn end_session_turn(
+        &self,
+        session: &Key,
+        owner: &Key,
+        state: &SessionAds,
+        ads: &[u32],
+        now: f64,
+        window: f64,
+    ) {
         if ads.is_empty() {
             return;
         }
-        if let Some(mut s) = self.session_ads.get_mut(session) {
-            s.last_ads_turn = turn;
-            s.last_ads = ads.iter().copied().collect();
-            s.shown_at.retain(|t| now - *t < window);
-            s.shown_at.extend(std::iter::repeat_n(now, ads.len()));
+        let mut s = self.session_ads.entry(*session).or_default();
+        if s.turn != state.turn {
+            // New (or expired and dropped) here: start from this turn's state.
+            *s = state.clone();
         }
+        s.owner = *owner;
+        s.last_seen = now;
+        s.last_ads_turn = state.turn;
+        s.last_ads = ads.iter().copied().collect();
+        s.shown_at.retain(|t| now - *t < window);
+        s.shown_at.extend(std::iter::repeat_n(now, ads.len()));
     }
 
     /// Removes the topics `drop` selects from the user's profile, with their
