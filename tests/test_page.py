@@ -7,13 +7,13 @@ import http.client
 import json
 import logging
 import os
-import tempfile
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,8 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Where the screenshots go: CHATADS_SCREENSHOT_DIR (`make screenshots` sets docs/img),
 #: else a directory of the run, so that `make test` leaves the tree as it was.
 SCREENSHOTS = Path(
-    os.environ.get("CHATADS_SCREENSHOT_DIR")
-    or tempfile.mkdtemp(prefix="chatads-screenshots-")
+    os.environ.get("CHATADS_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="chatads-screenshots-")
 )
 
 TRAVEL = [
