@@ -181,9 +181,7 @@ class Settings(BaseSettings):
     history_ttl_s: float = Field(7 * 86400.0, gt=0, description="ad history kept this long")
 
     # The over-personalisation guard (each part a setting)
-    freq_cap: int = Field(
-        2, ge=0, description="impressions of one ad per user per window; 0 = off"
-    )
+    freq_cap: int = Field(2, ge=0, description="impressions of one ad per user per window; 0 = off")
     advertiser_cap: int = Field(
         4, ge=0, description="impressions of one advertiser's ads per user per window; 0 = off"
     )
