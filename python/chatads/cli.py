@@ -271,7 +271,9 @@ def demo(
     """Play a short scripted chat against a running server over one Chat stream per session."""
     from chatads.v1 import chatads_pb2, chatads_pb2_grpc
 
-    stub = chatads_pb2_grpc.AdScoringStub(_channel(target, tls_ca, client_cert, api_key))
+    channel = _channel(target, tls_ca, client_cert, api_key)
+    stub = chatads_pb2_grpc.AdScoringStub(channel)
+    first_ad: Any = None
     by_session: dict[tuple[str, str, bool], list[str]] = {}
     for user, session, consents, text in DEMO_SCRIPT:
         by_session.setdefault((user, session, consents), []).append(text)
@@ -303,9 +305,51 @@ def demo(
                         f"eCPM {ad.score:.3f}"
                     )
                     console.print(f"     [dim]{ad.explanation}[/dim]")
+                if resp.ads and (user, session) == ("alice", "trip"):
+                    first_ad = resp.ads[0]
+        _demo_controls(channel, first_ad, max_ads)
     except grpc.RpcError as exc:
         err.print(f"[red]error:[/red] {target}: {exc.code().name}: {exc.details()}")
         raise typer.Exit(2) from None
+
+
+def _demo_controls(channel: grpc.Channel, hidden: Any, max_ads: int) -> None:
+    """alice hides the ad she was shown last, asks again, and gets her transparency page."""
+    from chatads.v1 import chatads_pb2, chatads_pb2_grpc
+
+    if hidden is None:
+        return
+    privacy = chatads_pb2_grpc.PrivacyStub(channel)
+    stub = chatads_pb2_grpc.AdScoringStub(channel)
+    try:
+        privacy.HideAd(chatads_pb2.HideAdRequest(user_id="alice", ad_id=hidden.ad_id), timeout=10)
+    except grpc.RpcError as exc:
+        if exc.code() != grpc.StatusCode.PERMISSION_DENIED:
+            raise
+        console.print("[dim](user controls need an admin key: skipped)[/dim]")
+        return
+    text = "Any other ideas for where to stay in Lisbon?"
+    console.rule(f"[bold]alice[/bold] hides “{hidden.title or hidden.ad_id}”, then: {text}")
+    resp = stub.Score(
+        chatads_pb2.ScoreRequest(
+            request_id="trip-after-hide",
+            user_id="alice",
+            session_id="trip",
+            message=text,
+            max_ads=max_ads,
+            regs=chatads_pb2.Regs(gdpr=1),
+            consent=DEMO_CONSENT,
+        ),
+        timeout=10,
+    )
+    console.print(f"  reasons {', '.join(resp.reasons) or '-'}")
+    for rank, ad in enumerate(resp.ads, start=1):
+        console.print(f"  {rank}. [bold]{ad.title or ad.ad_id}[/bold] ({ad.advertiser})")
+    link = privacy.IssueControlLink(
+        chatads_pb2.IssueControlLinkRequest(user_id="alice"), timeout=10
+    )
+    if link.url:
+        console.print(f"\nalice's transparency page (valid 15 minutes): {link.url}")
 
 
 def main() -> None:  # pragma: no cover - console entry point
