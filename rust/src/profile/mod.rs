@@ -839,7 +839,19 @@ mod tests {
             (p.turns, p.basis, p.updated_at),
             (1, Basis::TcfConsent, 101.0)
         );
-        // Wrong d, or bytes cut short, are refused and change nothing.
+        // When each topic was last heard of survives too...
+        assert_eq!(store.topics_seen(&[1; 16]), copy.topics_seen(&[1; 16]));
+        // ...and a snapshot from before it was kept (records without those bytes)
+        // loads, its topics last heard of at the profile's update.
+        let rec = PROFILE_RECORD_FIXED + 8 + PROFILE_RECORD_SEEN;
+        let mut old = bytes[..12].to_vec();
+        for r in bytes[12..].chunks_exact(rec) {
+            old.extend_from_slice(&r[..rec - PROFILE_RECORD_SEEN]);
+        }
+        let from_old = ProfileStore::new(8, ProfileConfig::default());
+        assert_eq!(from_old.restore(&old, |_, _| false).unwrap(), (5, 0));
+        assert!(from_old.topics_seen(&[1; 16]).iter().all(|&(_, s)| s == 0)); // hour of t = 101 s
+                                                                              // Wrong d, or bytes cut short, are refused and change nothing.
         assert!(ProfileStore::new(4, ProfileConfig::default())
             .restore(&bytes, |_, _| false)
             .unwrap_err()
