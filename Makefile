@@ -150,9 +150,16 @@ $(MINILM_STAMP): $(DEPS_STAMP)
 	@touch $@
 
 .PHONY: eval
-eval: build $(MINILM_STAMP) ## relevance on the labelled set: chatads (hashing, semantic), TF-IDF, BM25, MiniLM; writes eval-results/
+eval: build $(MINILM_STAMP) ## relevance on the labelled set: chatads (hashing, semantic), TF-IDF, BM25, MiniLM; then eval-guard; writes eval-results/
 	$(PY) -m eval.relevance --out eval-results
 	@cat eval-results/report.md
+	$(PY) -m eval.guard --out eval-results --plot docs/img/guard.png
+	@cat eval-results/guard.md
+
+.PHONY: eval-guard
+eval-guard: build ## the over-personalisation guard on the labelled sessions, on vs off; writes eval-results/guard.*, docs/img/guard.png
+	$(PY) -m eval.guard --out eval-results --plot docs/img/guard.png
+	@cat eval-results/guard.md
 
 .PHONY: lint
 lint: build ## cargo fmt, clippy -D warnings, ruff, mypy, stub check, gofmt + go vet, generated code up to date
