@@ -315,6 +315,9 @@ impl InterestProfile {
     }
 }
 
+/// Impressions kept per user at most, whatever the windows say.
+pub const MAX_IMPRESSIONS: usize = 1000;
+
 /// One ad shown to a user: what frequency caps count and the ad history
 /// lists. Shares the catalog's record, so the history shows the ad as it was.
 #[derive(Clone, Debug)]
@@ -497,30 +500,39 @@ impl ProfileStore {
         counts
     }
 
-    /// Records the ads shown on a turn (caps and history), keeping at most
-    /// `history_size` impressions and none older than the history TTL or
-    /// needed by the cap window.
+    /// Records the ads shown on a turn (caps and history). Kept: the newest
+    /// `history_size` impressions within the history TTL, and beyond those
+    /// every impression the caps' window still counts (at most
+    /// `MAX_IMPRESSIONS` in all, so a flood cannot grow memory without bound).
     pub fn record_impressions(&self, user: &Key, shown: Vec<Impression>, now: f64) {
         if shown.is_empty() {
             return;
         }
-        let keep = self.config.history_ttl_s.max(self.config.freq_cap_window_s);
+        let cfg = &self.config;
+        let keep = cfg.history_ttl_s.max(cfg.freq_cap_window_s);
         let mut log = self.shown.entry(*user).or_default();
         log.retain(|i| now - i.at < keep);
         log.extend(shown);
-        let over = log.len().saturating_sub(self.config.history_size.max(1));
-        if over > 0 {
-            log.drain(..over);
+        let history = cfg.history_size.max(1);
+        let mut drop = 0;
+        while log.len() - drop > history && now - log[drop].at >= cfg.freq_cap_window_s {
+            drop += 1;
+        }
+        drop += (log.len() - drop).saturating_sub(MAX_IMPRESSIONS.max(history));
+        if drop > 0 {
+            log.drain(..drop);
         }
     }
 
-    /// The user's ad history within its TTL, newest first.
+    /// The user's ad history within its TTL, newest first, at most
+    /// `history_size` entries.
     pub fn history(&self, user: &Key, now: f64) -> Vec<Impression> {
         let ttl = self.config.history_ttl_s;
         self.shown.get(user).map_or_else(Vec::new, |log| {
             log.iter()
                 .rev()
                 .filter(|i| now - i.at < ttl)
+                .take(self.config.history_size)
                 .cloned()
                 .collect()
         })
@@ -978,6 +990,44 @@ mod tests {
         assert_eq!(store.clear_history(&k, Some("a7")), 2);
         assert_eq!(store.clear_history(&k, None), 1);
         assert!(store.history(&k, 2.0).is_empty());
+    }
+
+    #[test]
+    fn caps_count_every_impression_of_the_window_beyond_the_history_size() {
+        let store = ProfileStore::new(
+            1,
+            ProfileConfig {
+                history_size: 3,
+                ..Default::default()
+            },
+        );
+        let k = [5u8; 16];
+        let a = Arc::new(AdRecord::for_test("a", "a.example"));
+        let imp = |at: f64, ad: &Arc<AdRecord>| Impression {
+            at,
+            ad: Arc::clone(ad),
+            personalized: false,
+            topics: Default::default(),
+        };
+        store.record_impressions(&k, vec![imp(0.0, &a)], 0.0);
+        for t in 1..10 {
+            let other = Arc::new(AdRecord::for_test(&format!("o{t}"), "o.example"));
+            store.record_impressions(&k, vec![imp(t as f64, &other)], t as f64);
+        }
+        // The history shows 3, the caps still count the first impression of the hour.
+        assert_eq!(store.history(&k, 10.0).len(), 3);
+        store.record_impressions(&k, vec![imp(10.0, &a)], 10.0);
+        let cfg = store.config.clone();
+        assert!(store.cap_counts(&k, 11.0).capped(&a, &cfg));
+        // Out of the window and beyond the history size, impressions go.
+        store.record_impressions(&k, vec![imp(4000.0, &a)], 4000.0);
+        assert_eq!(store.shown.get(&k).unwrap().len(), 3);
+        // A flood within the window is bounded.
+        let many: Vec<Impression> = (0..3000)
+            .map(|i| imp(4001.0 + i as f64 * 1e-3, &a))
+            .collect();
+        store.record_impressions(&k, many, 4005.0);
+        assert_eq!(store.shown.get(&k).unwrap().len(), MAX_IMPRESSIONS);
     }
 
     #[test]
