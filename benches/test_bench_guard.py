@@ -15,6 +15,7 @@ from typing import Any
 
 import chatads
 import pytest
+from chatads.config import GUARD_OFF
 
 MESSAGES = [
     "I'm planning a trip to Lisbon in May, any cheap flights?",
@@ -22,17 +23,6 @@ MESSAGES = [
     "Une recette de tarte aux pommes et un robot de cuisine ?",
     "best noise cancelling headphones for a long flight",
 ]
-
-#: Every part of the guard switched off.
-GUARD_OFF: dict[str, Any] = {
-    "freq_cap": 0,
-    "advertiser_cap": 0,
-    "campaign_cap": 0,
-    "no_consecutive_repeat": False,
-    "echo_min_words": 0,
-    "stale_damping": 1.0,
-    "echo_damping": 1.0,
-}
 
 
 def engine(**overrides: Any) -> chatads.Engine:

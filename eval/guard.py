@@ -47,12 +47,13 @@ from typing import Annotated, Any
 import chatads
 import typer
 from chatads._weights import word_zipf
+from chatads.config import GUARD_OFF
 from chatads.demo_catalog import generate_demo_ads
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from eval.relevance import GUARD_OFF, Method, Session, World, evaluate, load_world
+from eval.relevance import Method, Session, World, evaluate, load_world
 
 console = Console(stderr=True)
 

@@ -39,6 +39,7 @@ import chatads
 import numpy as np
 import numpy.typing as npt
 import typer
+from chatads.config import GUARD_OFF
 from chatads.demo_catalog import generate_demo_ads
 from rich.console import Console
 from rich.progress import Progress
@@ -148,19 +149,6 @@ class Method:
     embed_us: float | None = None
 
 
-#: The over-personalisation guard switched off: this harness measures matching alone
-#: (the guard's cost in on-topic@3 is measured by `eval.guard`).
-GUARD_OFF: dict[str, Any] = {
-    "freq_cap": 0,
-    "advertiser_cap": 0,
-    "campaign_cap": 0,
-    "no_consecutive_repeat": False,
-    "echo_min_words": 0,
-    "stale_damping": 1.0,
-    "echo_damping": 1.0,
-}
-
-
 def chatads_method(
     world: World,
     text_model: str,
@@ -169,6 +157,7 @@ def chatads_method(
     guard: bool = False,
 ) -> Method:
     settings = chatads.Settings(
+        # The guard off unless asked for: this harness measures matching alone.
         **({} if guard else GUARD_OFF),
         d=d,
         secret="relevance-eval-secret-0123",

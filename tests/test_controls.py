@@ -192,16 +192,24 @@ def test_minors_get_no_ads_and_nothing_is_recorded(
 
 def test_forget_removes_controls_and_history(
     stubs: tuple[chatads_pb2_grpc.AdScoringStub, chatads_pb2_grpc.PrivacyStub],
+    srv: ChatadsServer,
 ) -> None:
     scoring, privacy = stubs
     ad = turn(scoring, "leaver").ads[0]
     privacy.HideAd(pb.HideAdRequest(user_id="leaver", ad_id=ad.ad_id))
+    privacy.HideAd(pb.HideAdRequest(user_id="leaver", ad_id="an-ad-only-the-leaver-hid"))
+    ledger = Path(str(srv.settings.data_dir)) / "privacy-ledger.v1"
+    assert b"an-ad-only-the-leaver-hid".hex() in ledger.read_text()
     privacy.BlockTopic(pb.TopicControlRequest(user_id="leaver", topic_id=TRAVEL_TOPIC))
     assert privacy.ForgetUser(pb.ForgetUserRequest(user_id="leaver")).had_data
     c = privacy.GetControls(pb.GetControlsRequest(user_id="leaver"))
     assert not c.hidden_ads and not c.blocked_topics and c.level == pb.LEVEL_FULL
     assert not privacy.GetAdHistory(pb.GetAdHistoryRequest(user_id="leaver")).entries
     assert not privacy.ForgetUser(pb.ForgetUserRequest(user_id="leaver")).had_data
+    # Nothing of the user's choices stays on disk either: of their lines in the ledger,
+    # only the forget requests are left (the ad id they hid is gone with its line).
+    assert b"an-ad-only-the-leaver-hid".hex() not in ledger.read_text()
+    assert "v1 F " in ledger.read_text()
 
 
 def test_control_links_name_no_raw_id(
@@ -269,6 +277,8 @@ def test_controls_survive_kill_9(tmp_path: Path, transport: str) -> None:
         resp = turn(scoring, "durable", session="after")
         assert ad.ad_id not in {a.ad_id for a in resp.ads}
         assert "user_chose_contextual" in resp.reasons
-    # Only keyed hashes in the ledger, never the raw id.
+    # Only keyed hashes in the ledger, never the raw id (nor its hex, as an argument is).
     ledger = (tmp_path / "privacy-ledger.v1").read_text()
-    assert "durable" not in ledger and ledger.count("\n") >= 3
+    lines = ledger.splitlines()
+    assert len(lines) >= 3 and all(len(line.split()[2]) == 32 for line in lines)
+    assert "durable" not in ledger and b"durable".hex() not in ledger

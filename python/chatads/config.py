@@ -11,6 +11,19 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Settings that switch every part of the over-personalisation guard off (to measure
+#: matching alone, or what the guard costs): `Settings(**GUARD_OFF)`. The user's own
+#: controls (hidden ads, blocked topics, the personalisation level) still apply.
+GUARD_OFF: dict[str, int | bool | float] = {
+    "freq_cap": 0,
+    "advertiser_cap": 0,
+    "campaign_cap": 0,
+    "no_consecutive_repeat": False,
+    "echo_min_words": 0,
+    "stale_damping": 1.0,
+    "echo_damping": 1.0,
+}
+
 
 class Settings(BaseSettings):
     """Everything that can be configured, with the defaults `make serve` uses.

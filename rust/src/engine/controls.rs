@@ -88,7 +88,8 @@ impl Engine {
         } else {
             ttl_s
         };
-        let expires = (now.max(0.0) as u64 + u64::from(ttl)).min(u64::from(u32::MAX)) as u32;
+        // Rounded up: a link lives at least `ttl` seconds.
+        let expires = (now.max(0.0).ceil() as u64 + u64::from(ttl)).min(u64::from(u32::MAX)) as u32;
         let mut body = key.to_vec();
         body.extend_from_slice(&expires.to_le_bytes());
         let payload = B64.encode(&body);
@@ -120,13 +121,13 @@ impl Engine {
         let tag = B64
             .decode(tag)
             .map_err(|_| bad("is not a control link token"))?;
+        if tag.len() != 16 {
+            return Err(bad("has a bad signature"));
+        }
         // Constant-time comparison of the (truncated) tag.
         self.link_mac(payload)
             .verify_truncated_left(&tag)
             .map_err(|_| bad("has a bad signature"))?;
-        if tag.len() != 16 {
-            return Err(bad("has a bad signature"));
-        }
         let body = B64.decode(payload).map_err(|_| bad("is malformed"))?;
         if body.len() != 20 {
             return Err(bad("is malformed"));
@@ -192,6 +193,7 @@ impl Engine {
         } else {
             Op::HideAd(ad_id.to_string())
         };
+        self.ledger.check_room(user, &op)?;
         self.ledger.record(op, *user, unix_ms(now))?;
         Ok(self.controls_report(user))
     }
@@ -291,8 +293,9 @@ impl Engine {
     /// learnt or used again, and ads under them never shown to the user.
     pub fn block_topic(&self, user: &Key, topic_id: u32, now: f64) -> Result<wire::UserControls> {
         let t = self.topic_index(topic_id)?;
-        self.ledger
-            .record(Op::BlockTopic(topic_id), *user, unix_ms(now))?;
+        let op = Op::BlockTopic(topic_id);
+        self.ledger.check_room(user, &op)?;
+        self.ledger.record(op, *user, unix_ms(now))?;
         self.remove_from_profile(user, t);
         Ok(self.controls_report(user))
     }
@@ -313,8 +316,9 @@ impl Engine {
         now: f64,
     ) -> Result<wire::ProfileReport> {
         let t = self.topic_index(topic_id)?;
-        self.ledger
-            .record(Op::RemoveInterest(topic_id), *user, unix_ms(now))?;
+        let op = Op::RemoveInterest(topic_id);
+        self.ledger.check_room(user, &op)?;
+        self.ledger.record(op, *user, unix_ms(now))?;
         self.remove_from_profile(user, t);
         self.profile_report_key(user, now)
     }

@@ -237,7 +237,13 @@ impl Engine {
             shaped.blocked = true;
         }
         // 3. What was remembered before this turn; then this turn is learnt.
-        let memory = self.recall(&user, &session, policy.may_use, now);
+        let mut memory = self.recall(&user, &session, policy.may_use, now);
+        if !controls.blocked.is_empty() {
+            // Earlier turns of the session about a topic blocked since are not used.
+            memory
+                .context
+                .retain(|t| !self.touches_blocked(&t.topics, &controls.blocked));
+        }
         let learned = policy.may_update && self.learn(&user, &session, &turn, now, policy.basis);
         // The session's ads so far (this turn counts as one more).
         let session_ads = policy
@@ -257,6 +263,7 @@ impl Engine {
         if let Some(s) = &session_ads {
             max_ads = max_ads.min(self.ad_load_left(s, now));
             if max_ads == 0 {
+                shaped.reasons(&mut policy.reasons);
                 policy.reasons.push(reason::AD_LOAD_LIMITED.into());
                 response.set_personalization(wire::Personalization::None);
                 return Ok(finish(response, policy.reasons, started));
@@ -268,7 +275,7 @@ impl Engine {
         }
 
         // 4. One query from the turn, the session and the profile.
-        let Some(query) = self.query(&turn, memory) else {
+        let Some(query) = self.query(&turn, memory, &controls.blocked) else {
             shaped.reasons(&mut policy.reasons);
             policy.reasons.push(reason::NO_CONTEXT.into());
             response.set_personalization(wire::Personalization::None);

@@ -32,7 +32,7 @@ pub(super) struct Query {
 impl Engine {
     /// `None` when there is nothing to search with (no turn, no context, no
     /// profile, or they cancel out).
-    pub(super) fn query(&self, turn: &Turn, memory: Memory) -> Option<Query> {
+    pub(super) fn query(&self, turn: &Turn, memory: Memory, blocked: &[u16]) -> Option<Query> {
         let rc = &self.config.rank;
         let mut query = vec![0f32; self.config.d];
         let mut interest: Vec<(u16, f32)> = Vec::new();
@@ -65,7 +65,7 @@ impl Engine {
         if let Some((mut pv, mut ptopics)) = memory.profile {
             let p = self.config.guard.deniability_p;
             if p > 0.0 && !ptopics.is_empty() && self.random_unit() < p {
-                self.swap_random_topic(&mut pv, &mut ptopics);
+                self.swap_random_topic(&mut pv, &mut ptopics, blocked);
             }
             let mass = normalize(&mut pv);
             if mass > 1e-6 {
@@ -101,30 +101,40 @@ impl Engine {
         (x >> 40) as f32 / (1u64 << 24) as f32
     }
 
-    /// Replaces one of the profile's topics by a random taxonomy topic: its
-    /// weight moves to the new topic, and the vector's component along the
-    /// old topic's direction moves to the new one's.
-    pub(super) fn swap_random_topic(&self, pv: &mut [f32], ptopics: &mut [(u16, f32)]) {
+    /// Replaces one of the profile's topics by a random taxonomy topic (one
+    /// the profile does not hold and the user did not block): its weight moves
+    /// to the new topic, and the vector's component along the old topic's
+    /// direction moves to the new one's.
+    pub(super) fn swap_random_topic(
+        &self,
+        pv: &mut [f32],
+        ptopics: &mut [(u16, f32)],
+        blocked: &[u16],
+    ) {
         let n = self.topics.len();
-        if n < 2 {
+        if n == 0 || ptopics.is_empty() {
             return;
         }
         let i = (self.random_unit() * ptopics.len() as f32) as usize % ptopics.len();
         let old = ptopics[i].0;
-        let mut new = (self.random_unit() * n as f32) as usize % n;
-        if new as u16 == old {
-            new = (new + 1) % n;
-        }
+        let start = (self.random_unit() * n as f32) as usize % n;
+        let usable = |t: u16| !ptopics.iter().any(|p| p.0 == t) && !self.is_blocked(t, blocked);
+        let Some(new) = (0..n)
+            .map(|k| ((start + k) % n) as u16)
+            .find(|&t| usable(t))
+        else {
+            return;
+        };
         let unit = |t: u16| {
             let mut v = self.topics.vector(t).to_vec();
             normalize(&mut v);
             v
         };
-        let (u_old, u_new) = (unit(old), unit(new as u16));
+        let (u_old, u_new) = (unit(old), unit(new));
         let c = crate::catalog::dot(pv, &u_old);
         for ((x, a), b) in pv.iter_mut().zip(&u_old).zip(&u_new) {
             *x += c * (b - a);
         }
-        ptopics[i].0 = new as u16;
+        ptopics[i].0 = new;
     }
 }

@@ -504,66 +504,39 @@ fn echoing_ads_are_damped() {
 
 #[test]
 fn an_old_interest_alone_is_damped_while_the_conversation_is_elsewhere() {
-    let e = guarded(|c| {
-        c.profile.half_life_s = 1e9;
-        c.guard.echo_min_words = 0;
-    });
-    guard_catalog(&e);
-    e.upsert_ads(vec![ad(
-        "bake",
-        "oven.example",
-        "sourdough bread baking class",
-        &[],
-    )])
-    .unwrap();
-    for t in 0..5 {
-        e.score(&req("u", "cheap flights to Lisbon"), t as f64)
-            .unwrap();
-    }
-    let day = 86_400.0;
-    // Ten days later, about bread, in a new session: flight ads may only come from the old
-    // interest, so they are damped.
-    let mut r = req("u", "sourdough bread baking");
-    r.session_id = "later".into();
-    r.max_ads = 5;
-    let later = e.score(&r, 10.0 * day).unwrap();
+    // A user who talked about flights at t = 0..5 s, then about bread at `at`, in
+    // a new session: flight ads may then come only from the old interest.
+    let bread_after = |at: f64| {
+        let e = guarded(|c| {
+            c.profile.half_life_s = 1e9;
+            c.guard.echo_min_words = 0;
+        });
+        guard_catalog(&e);
+        let bake = ad("bake", "oven.example", "sourdough bread baking class", &[]);
+        e.upsert_ads(vec![bake]).unwrap();
+        for t in 0..5 {
+            e.score(&req("u", "cheap flights to Lisbon"), t as f64)
+                .unwrap();
+        }
+        let mut r = req("u", "sourdough bread baking");
+        r.session_id = "later".into();
+        r.max_ads = 5;
+        e.score(&r, at).unwrap()
+    };
+    let flights = |r: &wire::ScoredAd| r.ad_id.starts_with("fly");
+    // Ten days later the interest is stale: damped.
+    let later = bread_after(10.0 * 86_400.0);
     assert!(
         later.reasons.iter().any(|x| x == "stale_interest_damped"),
         "{later:?}"
     );
-    let fly: Vec<&wire::ScoredAd> = later
-        .ads
-        .iter()
-        .filter(|a| a.ad_id.starts_with("fly"))
-        .collect();
-    let fresh = {
-        let e2 = guarded(|c| {
-            c.profile.half_life_s = 1e9;
-            c.guard.echo_min_words = 0;
-        });
-        guard_catalog(&e2);
-        e2.upsert_ads(vec![ad(
-            "bake",
-            "oven.example",
-            "sourdough bread baking class",
-            &[],
-        )])
-        .unwrap();
-        for t in 0..5 {
-            e2.score(&req("u", "cheap flights to Lisbon"), t as f64)
-                .unwrap();
-        }
-        let mut r = r.clone();
-        r.session_id = "soon".into();
-        e2.score(&r, 60.0).unwrap()
-    };
-    let fresh_fly: Vec<&wire::ScoredAd> = fresh
-        .ads
-        .iter()
-        .filter(|a| a.ad_id.starts_with("fly"))
-        .collect();
+    // A minute later it is not.
+    let fresh = bread_after(60.0);
     assert!(!fresh.reasons.iter().any(|x| x == "stale_interest_damped"));
-    if let (Some(a), Some(b)) = (fly.first(), fresh_fly.first()) {
+    if let (Some(a), Some(b)) = (
+        later.ads.iter().find(|a| flights(a)),
+        fresh.ads.iter().find(|a| flights(a)),
+    ) {
         assert!(a.score < b.score * 0.5, "{a:?} vs {b:?}");
     }
 }
@@ -571,42 +544,42 @@ fn an_old_interest_alone_is_damped_while_the_conversation_is_elsewhere() {
 #[test]
 fn plausible_deniability_swaps_an_interest_topic() {
     let e = guarded(|c| c.guard.deniability_p = 1.0);
+    let unit = |t: u16| {
+        let mut v = e.topics.vector(t).to_vec();
+        crate::text::topics::normalize(&mut v);
+        v
+    };
     let run = e.topics.index_of(323).unwrap();
-    let mut u = e.topics.vector(run).to_vec();
-    crate::text::topics::normalize(&mut u);
-    let mut pv = u.iter().map(|x| 2.0 * x).collect::<Vec<f32>>();
-    let mut topics = vec![(run, 1.0)];
-    e.swap_random_topic(&mut pv, &mut topics);
-    assert_ne!(topics[0].0, run);
-    assert_eq!(topics[0].1, 1.0);
-    // The vector's component along the old topic moved to the new one.
-    assert!(crate::catalog::dot(&pv, &u).abs() < 0.5, "{pv:?}");
-    let mut w = e.topics.vector(topics[0].0).to_vec();
-    crate::text::topics::normalize(&mut w);
-    assert!(crate::catalog::dot(&pv, &w) > 1.5);
-    // In a turn: the profile's only topic is replaced every time with p = 1.
-    guard_catalog(&e);
-    for t in 0..3 {
-        e.score(&req("u", "running shoes"), t as f64).unwrap();
+    let shoes = e.topics.index_of(334).unwrap();
+    let sports = e.topics.index_of(340).unwrap(); // blocked: hotels and their subtopics
+    for _ in 0..50 {
+        let mut pv: Vec<f32> = unit(run).iter().map(|x| 2.0 * x).collect();
+        let mut topics = vec![(run, 1.0), (shoes, 0.5)];
+        e.swap_random_topic(&mut pv, &mut topics, &[sports]);
+        // Which one was swapped, and what the vector must be after it.
+        let (i, old) = if topics[0].0 != run {
+            (0, run)
+        } else {
+            (1, shoes)
+        };
+        let new = topics[i].0;
+        assert_ne!(new, old);
+        assert!(
+            topics[1 - i].0 == [run, shoes][1 - i],
+            "only one topic is swapped"
+        );
+        assert_eq!(topics[i].1, [1.0, 0.5][i], "the weight moves with it");
+        let c = crate::catalog::dot(&unit(run), &unit(old)) * 2.0;
+        let expect: Vec<f32> = (0..pv.len())
+            .map(|k| 2.0 * unit(run)[k] + c * (unit(new)[k] - unit(old)[k]))
+            .collect();
+        assert!(
+            pv.iter().zip(&expect).all(|(a, b)| (a - b).abs() < 1e-4),
+            "{pv:?} vs {expect:?}"
+        );
+        // Never a topic the profile holds, nor one under a blocked topic.
+        assert!(new != run && new != shoes && !e.is_blocked(new, &[sports]));
     }
-    let mut r = req("u", "");
-    r.session_id = "other".into();
-    r.max_ads = 10;
-    let swapped = (0..10).all(|t| {
-        let out = e.score(&r, 10.0 + t as f64).unwrap();
-        out.ads.iter().all(|a| a.topics.iter().all(|t| t.id != 323))
-    });
-    let plain = guarded(|_| {});
-    guard_catalog(&plain);
-    for t in 0..3 {
-        plain.score(&req("u", "running shoes"), t as f64).unwrap();
-    }
-    let out = plain.score(&r, 10.0).unwrap();
-    assert!(
-        out.ads.iter().any(|a| a.topics.iter().any(|t| t.id == 323)),
-        "{out:?}"
-    );
-    let _ = swapped; // the profile may hold other topics besides running
 }
 
 #[test]

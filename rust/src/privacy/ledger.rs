@@ -183,10 +183,24 @@ fn parse_line(line: &str) -> Option<(Op, Key, u64)> {
     Some((Op::parse(code, arg)?, key, ms))
 }
 
+/// Hidden ads, hidden advertisers and blocked topics a user may hold at most each.
+pub const MAX_CONTROLS: usize = 500;
+
+impl Op {
+    /// A user's control (erased from the file when the user is forgotten), as
+    /// opposed to forget and opt-out requests (kept: they are the proof).
+    fn is_control(&self) -> bool {
+        !matches!(self, Op::Forget | Op::OptOut | Op::OptIn)
+    }
+}
+
 /// Forget and opt-out state; file-backed when a data directory is given.
 #[derive(Default)]
 pub struct PrivacyLedger {
-    file: Mutex<Option<File>>,
+    /// The open file and its path.
+    file: Mutex<Option<(File, std::path::PathBuf)>>,
+    /// Users with control lines in the file (what a forget must erase).
+    with_control_lines: DashMap<Key, ()>,
     opted_out: DashMap<Key, u64>,
     forgotten: DashMap<Key, u64>,
     controls: DashMap<Key, Arc<Controls>>,
@@ -236,11 +250,14 @@ impl PrivacyLedger {
             .map_err(|e| {
                 CoreError::invalid("data_dir", format!("cannot write {}: {e}", path.display()))
             })?;
-        *this.file.lock() = Some(file);
+        *this.file.lock() = Some((file, path));
         Ok(this)
     }
 
     fn apply(&self, op: Op, key: Key, ms: u64) {
+        if op.is_control() {
+            self.with_control_lines.insert(key, ());
+        }
         match op {
             Op::Forget => {
                 self.forgotten.insert(key, ms);
@@ -286,16 +303,63 @@ impl PrivacyLedger {
         }
     }
 
-    /// Records a request durably (fsync), then applies it.
+    /// Records a request durably (fsync), then applies it. A forget also
+    /// erases the user's control lines from the file (rewritten atomically), so
+    /// that nothing of their choices stays on disk; the forget and opt-out
+    /// lines stay.
     pub fn record(&self, op: Op, key: Key, ms: u64) -> Result<()> {
         let mut guard = self.file.lock();
-        if let Some(f) = guard.as_mut() {
+        let forget = op == Op::Forget;
+        if let Some((f, _)) = guard.as_mut() {
             let line = line_for(&op, &key, ms);
             f.write_all(line.as_bytes())
                 .and_then(|_| f.sync_data())
                 .map_err(|e| CoreError::Internal(format!("privacy ledger write failed: {e}")))?;
         }
         self.apply(op, key, ms);
+        if forget && self.with_control_lines.remove(&key).is_some() {
+            if let Some((f, path)) = guard.as_mut() {
+                *f = Self::erase_controls(path, &key)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rewrites the file without `key`'s control lines; returns the new file,
+    /// open for appending.
+    fn erase_controls(path: &Path, key: &Key) -> Result<File> {
+        let err =
+            |e: std::io::Error| CoreError::Internal(format!("privacy ledger rewrite failed: {e}"));
+        let text = std::fs::read_to_string(path).map_err(err)?;
+        let kept: String = text
+            .split_inclusive('\n')
+            .filter(|line| {
+                !matches!(parse_line(line.trim_end()),
+                    Some((op, k, _)) if k == *key && op.is_control())
+            })
+            .collect();
+        crate::durable::write_atomic(path, kept.as_bytes())?;
+        OpenOptions::new().append(true).open(path).map_err(err)
+    }
+
+    /// Refuses a control the user already holds too many of.
+    pub fn check_room(&self, key: &Key, op: &Op) -> Result<()> {
+        let Some(c) = self.controls(key) else {
+            return Ok(());
+        };
+        let (field, n) = match op {
+            Op::HideAd(_) => ("ad_id", c.hidden_ads.len()),
+            Op::HideAdvertiser(_) => ("ad_id", c.hidden_advertisers.len()),
+            Op::BlockTopic(_) => ("topic_id", c.blocked_topics.len()),
+            Op::RemoveInterest(_) => ("topic_id", c.removed_interests.len()),
+            _ => return Ok(()),
+        };
+        if n >= MAX_CONTROLS {
+            return Err(CoreError::invalid(
+                field,
+                format!("the user already holds {MAX_CONTROLS} of these; remove some first"),
+            ));
+        }
         Ok(())
     }
 
@@ -388,8 +452,18 @@ mod tests {
         assert!(l.controls(&b).is_none());
         l.record(Op::Forget, a, 14).unwrap();
         assert!(l.controls(&a).is_none());
+        // Nothing of a's choices stays in the file: only the forget line is left of a.
+        let text = std::fs::read_to_string(dir.join(FILE_NAME)).unwrap();
+        let of_a: Vec<&str> = text.lines().filter(|l| l.contains(&hex(&a))).collect();
+        assert_eq!(of_a.len(), 1, "{text}");
+        assert!(of_a[0].starts_with("v1 F "));
+        assert!(!text.contains(&hex("shop.example".as_bytes())));
+        // The file is still appended to after the rewrite, and replays.
+        l.record(Op::HideAd("x".into()), b, 15).unwrap();
         drop(l);
-        assert!(PrivacyLedger::open(&dir).unwrap().controls(&a).is_none());
+        let l = PrivacyLedger::open(&dir).unwrap();
+        assert!(l.controls(&a).is_none());
+        assert_eq!(l.controls(&b).unwrap().hidden_ads.len(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -599,16 +599,15 @@ impl ProfileStore {
     }
 
     /// Removes the topics `drop` selects from the user's profile, with their
-    /// directions (see [`InterestProfile::remove_topics`]), and drops the
-    /// user's session context, which may hold them too. Returns whether a
-    /// profile was held.
+    /// directions (see [`InterestProfile::remove_topics`]). Returns whether a
+    /// profile was held. (The session context keeps its turns: a turn about a
+    /// blocked topic is left out when the context is read.)
     pub fn remove_topics(
         &self,
         user: &Key,
         drop: impl Fn(u16) -> bool,
         directions: &[&[f32]],
     ) -> bool {
-        self.sessions.retain(|_, s| s.owner != *user);
         match self.profiles.get_mut(user) {
             Some(mut p) => {
                 p.remove_topics(drop, directions);
@@ -660,7 +659,7 @@ impl ProfileStore {
     /// are short-lived and not kept): `d u32 | count u64 | records`, each record
     /// `key | updated_at f64 | created u32 | turns u32 | basis u8 | n_topics u8 |
     /// topic ids 8×u16 | topic weights 8×u8 | topic max f16 | scale f32 | q d×i8 |
-    /// topic last heard of 8×u32`.
+    /// topic last heard of 8×u8 (hours before the update)`.
     pub fn encode(&self, now: f64) -> Vec<u8> {
         let rec = PROFILE_RECORD_FIXED + self.d + PROFILE_RECORD_SEEN;
         let mut out = Vec::with_capacity(12 + self.profiles.len() * rec);

@@ -105,6 +105,12 @@ fn pb_call<'py>(
     Ok(PyBytes::new(py, &out))
 }
 
+/// The `chatads.v1` method of a name, or an invalid argument naming it.
+fn method_named(name: &str) -> Result<Method, CoreError> {
+    Method::from_name(name)
+        .ok_or_else(|| CoreError::invalid("method", format!("no method {name:?}")))
+}
+
 fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
     norm.unwrap_or("none").parse()
 }
@@ -842,9 +848,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let m = Method::from_name(method)
-            .ok_or_else(|| CoreError::invalid("method", format!("no method {method:?}")))?;
-        pb_call(py, &self.inner, m, request, now)
+        pb_call(py, &self.inner, method_named(method)?, request, now)
     }
 
     /// A Privacy call about the user of a control link (the request's
@@ -858,8 +862,7 @@ impl PyEngine {
         request: &[u8],
         now: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let m = Method::from_name(method)
-            .ok_or_else(|| CoreError::invalid("method", format!("no method {method:?}")))?;
+        let m = method_named(method)?;
         let engine = self.inner.clone();
         let out = run(py, move || {
             ops::call_as(&engine, m, request, ops::Subject::Link(token), now_or(now))
