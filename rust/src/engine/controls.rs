@@ -351,7 +351,7 @@ impl Engine {
     }
 
     fn history_entry(&self, i: &Impression) -> wire::AdHistoryEntry {
-        let topics: Vec<wire::Topic> = i.topics.iter().map(|&t| self.wire_topic(t)).collect();
+        let topics: Vec<wire::Topic> = i.shared_topics().map(|t| self.wire_topic(t)).collect();
         let source = if i.personalized {
             "your recent conversations were"
         } else {

@@ -318,7 +318,7 @@ impl Engine {
                         at: now,
                         ad: r.ad.clone(),
                         personalized: basis == wire::Personalization::Personalized,
-                        topics: shared,
+                        topics: Impression::topics_of(&shared),
                     });
                 }
                 ad

@@ -326,8 +326,28 @@ pub struct Impression {
     pub ad: Arc<AdRecord>,
     /// Selected with the profile or the session (not only this turn).
     pub personalized: bool,
-    /// The topics it shared with the conversation or the interest.
-    pub topics: SmallVec<[u16; 3]>,
+    /// The topics it shared with the conversation or the interest (at most
+    /// 3; `NO_TOPIC` fills the rest): kept inline, so an entry is 24 bytes.
+    pub topics: [u16; 3],
+}
+
+/// An empty slot of [`Impression::topics`].
+pub const NO_TOPIC: u16 = u16::MAX;
+
+impl Impression {
+    /// The first three of `topics`, inline.
+    pub fn topics_of(topics: &[u16]) -> [u16; 3] {
+        let mut out = [NO_TOPIC; 3];
+        for (o, &t) in out.iter_mut().zip(topics) {
+            *o = t;
+        }
+        out
+    }
+
+    /// The topics it shared, in order.
+    pub fn shared_topics(&self) -> impl Iterator<Item = u16> + '_ {
+        self.topics.iter().copied().take_while(|&t| t != NO_TOPIC)
+    }
 }
 
 /// Per-ad, per-advertiser and per-campaign impression counts within the
@@ -801,6 +821,8 @@ mod tests {
     fn a_profile_fits_one_small_allocation() {
         // 128 bytes + glibc's 8-byte header = one 144-byte chunk (see the docs).
         assert!(std::mem::size_of::<InterestProfile>() <= 128);
+        // An ad history entry (and frequency-cap record): 50 a user cost 1.2 KB.
+        assert!(std::mem::size_of::<Impression>() <= 24);
     }
 
     #[test]
@@ -962,7 +984,7 @@ mod tests {
                     at,
                     ad: Arc::clone(a),
                     personalized: false,
-                    topics: Default::default(),
+                    topics: [NO_TOPIC; 3],
                 })
                 .collect::<Vec<_>>()
         };
@@ -1006,7 +1028,7 @@ mod tests {
             at,
             ad: Arc::clone(ad),
             personalized: false,
-            topics: Default::default(),
+            topics: [NO_TOPIC; 3],
         };
         store.record_impressions(&k, vec![imp(0.0, &a)], 0.0);
         for t in 1..10 {
