@@ -245,6 +245,18 @@ impl Engine {
                 .retain(|t| !self.touches_blocked(&t.topics, &controls.blocked));
         }
         let learned = policy.may_update && self.learn(&user, &session, &turn, now, policy.basis);
+        if learned {
+            // A block that landed while this turn was being learnt: scrub again, so
+            // that the turn cannot bring the blocked topic back.
+            let now_controls = self.ledger.controls(&user);
+            let changed = match (&now_controls, &controls.user) {
+                (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+                (a, b) => a.is_some() != b.is_some(),
+            };
+            if let (true, Some(c)) = (changed, now_controls) {
+                self.scrub_profile(&user, &c);
+            }
+        }
         // The session's ads so far (this turn counts as one more).
         let session_ads = policy
             .may_record
