@@ -45,8 +45,8 @@ class Engine:
         elif overrides:
             settings = settings.model_copy(update=overrides)
         self.settings = settings
-        if settings.secret is None:
-            log.info("no secret configured: user keys are random for this process")
+        if settings.secret is None and settings.data_dir is None:
+            log.info("no secret and no data_dir: user keys are random for this process")
         self._core = _core.Engine(
             secret=settings.secret_bytes(),
             word_zipf=word_zipf(),
