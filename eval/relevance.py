@@ -155,8 +155,10 @@ def chatads_method(
     mix: tuple[float, float, float],
     d: int = 64,
     guard: bool = False,
+    **overrides: Any,
 ) -> Method:
     settings = chatads.Settings(
+        **overrides,
         # The guard off unless asked for: this harness measures matching alone.
         **({} if guard else GUARD_OFF),
         d=d,

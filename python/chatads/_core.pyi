@@ -172,6 +172,7 @@ class Engine:
         max_per_advertiser: int = 1,
         profile_weight: float = 0.6,
         context_weight: float = 0.5,
+        lexical_weight: float = 0.35,
         pctr: tuple[float, float, float, float] = ...,
         max_message_bytes: int = 16384,
         profile_ttl_s: float = 2592000.0,

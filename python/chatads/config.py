@@ -251,6 +251,13 @@ class Settings(BaseSettings):
     max_per_advertiser: int = Field(1, ge=0)
     profile_weight: float = Field(0.6, ge=0.0)
     context_weight: float = Field(0.5, ge=0.0)
+    lexical_weight: float = Field(
+        0.35,
+        ge=0.0,
+        le=1.0,
+        description="share of an ad's relevance from lexical overlap with the conversation's "
+        "informative words (0 = the vectors alone)",
+    )
     pctr: tuple[float, float, float, float] = Field(
         (0.001, 0.05, 10.0, 0.5), description="pCTR curve: floor, max, slope, midpoint"
     )

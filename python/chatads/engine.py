@@ -74,6 +74,7 @@ class Engine:
             max_per_advertiser=settings.max_per_advertiser,
             profile_weight=settings.profile_weight,
             context_weight=settings.context_weight,
+            lexical_weight=settings.lexical_weight,
             pctr=settings.pctr,
             max_message_bytes=settings.max_message_bytes,
             profile_ttl_s=settings.profile_ttl_s,

@@ -71,6 +71,8 @@ pub(super) struct FilterInput<'a> {
     pub query: &'a Query,
     /// Hashes of the conversation's rare words (this turn and the session's).
     pub rare: &'a [i32],
+    /// The conversation's heaviest words (hash, weight), for lexical matching.
+    pub terms: &'a [(i32, f32)],
     /// The session's ads before this turn (when what is shown is recorded).
     pub session: Option<&'a SessionAds>,
     /// Frequency caps apply (what is shown is recorded for this user).
@@ -148,12 +150,27 @@ impl Engine {
             Vec::new()
         };
         let mut out = Vec::with_capacity(candidates.len());
-        for (ad, relevance) in candidates {
+        let alpha = self.config.rank.lexical_weight;
+        let total: f32 = input.terms.iter().map(|t| t.1).sum();
+        for (ad, cosine) in candidates {
+            // Blend in the lexical overlap: the share of the conversation's
+            // informative weight that the ad's own words cover.
+            let relevance = if alpha > 0.0 && total > 0.0 {
+                let covered: f32 = input
+                    .terms
+                    .iter()
+                    .filter(|(h, _)| ad.words.binary_search(h).is_ok())
+                    .map(|t| t.1)
+                    .sum();
+                (1.0 - alpha) * cosine + alpha * covered / total
+            } else {
+                cosine
+            };
             // Sensitive ads are never chosen on a personalised basis (DSA Art. 26(3)).
             if blocks.blocks(&ad) || (input.query.personalized && !ad.sensitive.is_empty()) {
                 continue;
             }
-            let counts = relevance >= min_rel;
+            let counts = cosine >= min_rel;
             if Self::ad_hidden(&ad, controls) {
                 shaped.hidden |= counts;
                 continue;
@@ -174,7 +191,7 @@ impl Engine {
                 continue;
             }
             let mut damping = 1.0f32;
-            if self.stale_interest(&ad, relevance, input.query, &seen, input.now) {
+            if self.stale_interest(&ad, cosine, input.query, &seen, input.now) {
                 damping *= g.stale_damping;
                 shaped.stale |= counts;
             }
@@ -185,6 +202,7 @@ impl Engine {
             out.push(Candidate {
                 ad,
                 relevance,
+                cosine,
                 damping,
             });
         }

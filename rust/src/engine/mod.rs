@@ -285,6 +285,7 @@ impl Engine {
         for t in &memory.context {
             rare.extend(t.rare.iter().filter(|h| !turn.rare.contains(h)).copied());
         }
+        let terms = self.conversation_terms(&turn, &memory.context);
 
         // 4. One query from the turn, the session and the profile.
         let Some(query) = self.query(&turn, memory, &controls.blocked) else {
@@ -302,6 +303,7 @@ impl Engine {
             controls: &controls,
             query: &query,
             rare: &rare,
+            terms: &terms,
             session: session_ads.as_ref(),
             record: policy.may_record,
             now,

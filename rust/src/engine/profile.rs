@@ -48,6 +48,7 @@ impl Engine {
             vector: v.clone().into_boxed_slice(),
             topics: turn.hits.clone(),
             rare: turn.rare.clone(),
+            terms: turn.terms.clone(),
         };
         self.profiles.push_context(session, user, ctx, now);
         true

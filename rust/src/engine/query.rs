@@ -7,6 +7,8 @@
 //! of the profile's topics is swapped for a random one for this turn, its
 //! direction in the profile vector with it, as the Topics API does.
 
+use smallvec::SmallVec;
+
 use crate::text::embed::splitmix64;
 use crate::text::topics::normalize;
 
@@ -90,6 +92,28 @@ impl Engine {
             profile_used,
             conversation,
         })
+    }
+
+    /// The conversation's heaviest words: this turn's at their weight, the
+    /// session's earlier turns' at `context_weight`, halved for each older one
+    /// (as in the query vector); one entry a word, its largest weight.
+    pub(super) fn conversation_terms(
+        &self,
+        turn: &Turn,
+        context: &[crate::profile::ContextTurn],
+    ) -> SmallVec<[(i32, f32); 16]> {
+        let mut out: SmallVec<[(i32, f32); 16]> = turn.terms.iter().copied().collect();
+        let mut w = self.config.rank.context_weight;
+        for t in context {
+            for &(h, x) in &t.terms {
+                match out.iter_mut().find(|o| o.0 == h) {
+                    Some(o) => o.1 = o.1.max(w * x),
+                    None => out.push((h, w * x)),
+                }
+            }
+            w *= 0.5;
+        }
+        out
     }
 
     /// A uniform number in [0, 1) (not for secrets: the guard's coin).

@@ -14,6 +14,8 @@ pub struct Turn {
     pub hits: TopicHits,
     /// Hashes of the turn's rare words (the echo guard's evidence).
     pub rare: SmallVec<[i32; 4]>,
+    /// The turn's heaviest words: (hash, term weight), for lexical matching.
+    pub terms: SmallVec<[(i32, f32); 8]>,
 }
 
 impl Turn {
@@ -23,6 +25,7 @@ impl Turn {
             vector: None,
             hits: TopicHits::default(),
             rare: SmallVec::new(),
+            terms: SmallVec::new(),
         }
     }
 }
@@ -47,6 +50,7 @@ impl Engine {
             vector,
             hits: t.hits,
             rare: t.rare,
+            terms: t.terms,
         }
     }
 }

@@ -404,6 +404,8 @@ pub struct ContextTurn {
     pub topics: TopicHits,
     /// Hashes of the turn's rare words (for the echo guard; never the words).
     pub rare: SmallVec<[i32; 4]>,
+    /// Its heaviest words' hashes and weights (lexical matching; never the words).
+    pub terms: SmallVec<[(i32, f32); 8]>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -1067,6 +1069,7 @@ mod tests {
                 vector: vec![i as f32].into(),
                 topics: TopicHits::default(),
                 rare: Default::default(),
+                terms: Default::default(),
             };
             store.push_context(&s, &[9u8; 16], t, i as f64);
         }

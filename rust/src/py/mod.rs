@@ -465,7 +465,7 @@ impl PyEngine {
         history_size = 50, history_ttl_s = 604_800.0, minor_ads = "none".to_string(),
         guard_json = "{}".to_string(), control_page_url = String::new(), index_factory = "auto".to_string(), ef_search = 96, ef_construction = 80,
         auto_exact_below = 20_000, min_relevance = 0.2, max_per_advertiser = 1, profile_weight = 0.6,
-        context_weight = 0.5, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
+        context_weight = 0.5, lexical_weight = 0.35, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
         contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false,
         snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 1.0, 0.3)))]
@@ -498,6 +498,7 @@ impl PyEngine {
         max_per_advertiser: usize,
         profile_weight: f32,
         context_weight: f32,
+        lexical_weight: f32,
         pctr: (f32, f32, f32, f32),
         max_message_bytes: usize,
         profile_ttl_s: f64,
@@ -573,6 +574,7 @@ impl PyEngine {
                 max_per_advertiser,
                 profile_weight,
                 context_weight,
+                lexical_weight,
                 ..Default::default()
             },
             limits: Limits {

@@ -87,7 +87,12 @@ pub struct Parts {
     ids: Vec<u32>,
     /// Hashes of the rare words seen (at most `MAX_RARE`).
     pub rare: SmallVec<[i32; 4]>,
+    /// The informative words seen: (hash, term weight), one entry a word.
+    pub terms: Vec<(i32, f32)>,
 }
+
+/// Informative words a turn keeps for lexical matching (the heaviest).
+pub const MAX_TERMS: usize = 8;
 
 /// Rare words a turn remembers for the echo guard.
 pub const MAX_RARE: usize = 8;
@@ -100,6 +105,7 @@ impl Parts {
             total: 0.0,
             ids: Vec::new(),
             rare: SmallVec::new(),
+            terms: Vec::new(),
         }
     }
     fn split(&mut self) -> (&mut [f32], &mut [f32], &mut [f32]) {
@@ -116,6 +122,8 @@ pub struct TurnText {
     pub hits: TopicHits,
     pub total: f32,
     pub rare: SmallVec<[i32; 4]>,
+    /// The heaviest informative words: (hash, term weight), at most `MAX_TERMS`.
+    pub terms: SmallVec<[(i32, f32); 8]>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +152,7 @@ impl Embedder {
         let scale = 1.0 / (NNZ as f32).sqrt();
         let mut total = 0.0f32;
         let mut rare = std::mem::take(&mut parts.rare);
+        let mut terms = std::mem::take(&mut parts.terms);
         {
             let (hash, topic, _) = parts.split();
             for_each_feature(&lower, self.hashing.ngram_range, |feat| {
@@ -156,6 +165,9 @@ impl Embedder {
                 }
                 if rare.len() < MAX_RARE && !rare.contains(&h) && self.weights.is_rare(h, feat) {
                     rare.push(h);
+                }
+                if !feat.contains(' ') && !terms.iter().any(|t| t.0 == h) {
+                    terms.push((h, w));
                 }
                 total += w;
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
@@ -177,6 +189,7 @@ impl Embedder {
         }
         parts.total += total;
         parts.rare = rare;
+        parts.terms = terms;
         if let Some(sem) = &self.semantic {
             let mut ids = std::mem::take(&mut parts.ids);
             let (_, _, acc) = parts.split();
@@ -249,6 +262,11 @@ impl Embedder {
         TurnText {
             total: parts.total,
             rare: std::mem::take(&mut parts.rare),
+            terms: {
+                let mut t = std::mem::take(&mut parts.terms);
+                t.sort_by(|a, b| b.1.total_cmp(&a.1));
+                t.into_iter().take(MAX_TERMS).collect()
+            },
             vector: self.finish(&mut parts),
             hits: hits.sorted(),
         }
