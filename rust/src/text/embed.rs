@@ -87,7 +87,8 @@ pub struct Parts {
     ids: Vec<u32>,
     /// Hashes of the rare words seen (at most `MAX_RARE`).
     pub rare: SmallVec<[i32; 4]>,
-    /// The informative words seen: (hash, term weight), one entry a word.
+    /// The informative words seen that are not rare: (hash, term weight), one
+    /// entry a word.
     pub terms: Vec<(i32, f32)>,
 }
 
@@ -163,10 +164,13 @@ impl Embedder {
                 if w <= 0.0 {
                     return;
                 }
-                if rare.len() < MAX_RARE && !rare.contains(&h) && self.weights.is_rare(h, feat) {
-                    rare.push(h);
-                }
-                if !feat.contains(' ') && !terms.iter().any(|t| t.0 == h) {
+                // A rare word (a name, a place nobody else writes) is the echo
+                // guard's evidence, never a reason to match an ad word for word.
+                if self.weights.is_rare(h, feat) {
+                    if rare.len() < MAX_RARE && !rare.contains(&h) {
+                        rare.push(h);
+                    }
+                } else if !feat.contains(' ') && !terms.iter().any(|t| t.0 == h) {
                     terms.push((h, w));
                 }
                 total += w;
