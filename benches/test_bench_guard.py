@@ -1,8 +1,10 @@
 """What the over-personalisation guard costs per scored turn.
 
-Group score-guard: `Engine.score` on the demo catalog (6,000 ads) with the guard's
-defaults (frequency caps per ad, advertiser and campaign; no repeat on the next turn;
-stale-interest and echo damping) beside the same engine with every part of it off.
+Group score-guard: `Engine.score` on the demo catalog (6,000 ads) with the engine's
+defaults, beside the same engine without the lexical blend (`lexical_weight = 0`), and
+with the guard's defaults (frequency caps per ad, advertiser and campaign; no repeat
+on the next turn; stale-interest and echo damping) beside the same engine with every
+part of it off.
 The turns cycle through 500 users and four topical messages, so caps and session
 state are read and written as in production. The guard's effect on what is shown is
 measured by `eval.guard`, not here.
@@ -54,3 +56,9 @@ def test_chatads_score_guard_on(benchmark: Any) -> None:
 @pytest.mark.benchmark(group="score-guard")
 def test_chatads_score_guard_off(benchmark: Any) -> None:
     run(benchmark, engine(**GUARD_OFF))
+
+
+@pytest.mark.benchmark(group="score-guard")
+def test_chatads_score_lexical_off(benchmark: Any) -> None:
+    """The defaults without the lexical blend (issue 10): what the blend costs."""
+    run(benchmark, engine(lexical_weight=0.0))

@@ -359,7 +359,7 @@ pub struct CapCounts {
     campaigns: SmallVec<[(u32, u32); 8]>,
 }
 
-fn bump(counts: &mut SmallVec<[(u32, u32); 16]>, key: u32) {
+fn bump<const N: usize>(counts: &mut SmallVec<[(u32, u32); N]>, key: u32) {
     match counts.iter_mut().find(|c| c.0 == key) {
         Some(c) => c.1 += 1,
         None => counts.push((key, 1)),
@@ -509,14 +509,7 @@ impl ProfileStore {
             bump(&mut counts.ads, i.ad.cap_key);
             bump(&mut counts.advertisers, i.ad.adv_key);
             if i.ad.campaign_key != 0 {
-                match counts
-                    .campaigns
-                    .iter_mut()
-                    .find(|c| c.0 == i.ad.campaign_key)
-                {
-                    Some(c) => c.1 += 1,
-                    None => counts.campaigns.push((i.ad.campaign_key, 1)),
-                }
+                bump(&mut counts.campaigns, i.ad.campaign_key);
             }
         }
         counts
