@@ -26,8 +26,9 @@ export PATH := $(TOOLS_BIN):$(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
 CARGO_FLAGS := --release
 
 APT_PACKAGES := build-essential cmake pkg-config libopenblas-dev protobuf-compiler
-# The transparency page's browser tests (tests/test_page.py) drive Debian's Chromium.
-TEST_APT_PACKAGES := chromium chromium-driver
+# The transparency page's browser tests (tests/test_page.py) drive Debian's Chromium; the
+# scale-out tests (tests/test_redis.py) start Debian's redis-server themselves.
+TEST_APT_PACKAGES := chromium chromium-driver redis-server
 GRPCURL_VERSION := v1.9.4
 GHZ_VERSION := v0.120.0
 # The open-loop load generator (benches/loadgen), built from its own Go module.

@@ -25,6 +25,7 @@ from chatads._core import (
     NotFoundError,
     ScoredAd,
     ScoreResult,
+    UnavailableError,
     __version__,
     tokenize,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "ScoreResult",
     "ScoredAd",
     "Settings",
+    "UnavailableError",
     "__version__",
     "hash_text",
     "tokenize",

@@ -21,6 +21,7 @@ __all__ = [
     "ScoredAd",
     "SensitiveGuard",
     "ServerRules",
+    "UnavailableError",
     "__version__",
     "configure_logging",
     "decode_tc_string",
@@ -54,6 +55,9 @@ class EngineError(RuntimeError):
     """An unexpected failure inside the engine (a bug, or FAISS)."""
 
     field: str | None
+
+class UnavailableError(EngineError):
+    """The shared state store (Redis) cannot be reached: nothing was done; retry later."""
 
 def hash_texts(
     texts: list[str],
@@ -185,6 +189,9 @@ class Engine:
         snapshot_interval_s: float = 60.0,
         text_model: str = ...,
         text_mix: tuple[float, float, float] = ...,
+        redis_url: str | None = None,
+        redis_timeout_ms: int = 200,
+        redis_wait_replicas: int = 0,
     ) -> Engine: ...
     @property
     def d(self) -> int: ...

@@ -104,6 +104,13 @@ def serve(
     data_dir: Annotated[
         Path | None, typer.Option(help="durable privacy state [default: ~/.local/share/chatads]")
     ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="share users' state with other replicas through Redis "
+            "(redis://host:port, or redis+cluster://host:port,host:port)"
+        ),
+    ] = None,
     api_keys_file: Annotated[
         Path | None, typer.Option(help="API keys, one 'role key' per line (exchange, admin)")
     ] = None,
@@ -137,6 +144,7 @@ def serve(
         "workers": workers,
         "demo_catalog": demo,
         "data_dir": data_dir,
+        "redis_url": redis_url,
         "api_keys_file": api_keys_file,
         "tls_cert": tls_cert,
         "tls_key": tls_key,

@@ -141,6 +141,22 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(
         None, description="where durable privacy state (forget, opt-out) lives; None = memory"
     )
+    redis_url: str | None = Field(
+        None,
+        description="share users' state between replicas through Redis: redis://host:port, "
+        "or a Redis Cluster's seed nodes (redis+cluster://host:port,host:port); "
+        "None = the embedded store (in this process, data_dir on disk)",
+    )
+    redis_timeout_ms: int = Field(
+        200, ge=1, le=60_000, description="timeout of each call to Redis; slower is 'down'"
+    )
+    redis_wait_replicas: int = Field(
+        0,
+        ge=0,
+        le=16,
+        description="replicas a privacy request waits for (WAIT) before it returns; "
+        "0 = rely on the primary's AOF (appendonly yes, appendfsync always)",
+    )
 
     # Privacy
     vendor_id: int | None = Field(

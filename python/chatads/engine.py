@@ -87,6 +87,9 @@ class Engine:
             snapshot_interval_s=settings.snapshot_interval_s,
             text_model=settings.text_model,
             text_mix=settings.text_mix,
+            redis_url=settings.redis_url,
+            redis_timeout_ms=settings.redis_timeout_ms,
+            redis_wait_replicas=settings.redis_wait_replicas,
         )
         for problem in self._core.recovery_report():
             log.warning("recovery: %s", problem)

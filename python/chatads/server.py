@@ -517,7 +517,8 @@ def serve(settings: Settings | None = None, *, load_demo: bool | None = None) ->
     engine = Engine(settings)
     recovered = engine.stats()["ads"]
     if recovered:
-        log.info("recovered %d ads from %s", recovered, settings.data_dir)
+        source = "redis" if settings.redis_url else settings.data_dir
+        log.info("recovered %d ads from %s", recovered, source)
     if (settings.demo_catalog if load_demo is None else load_demo) and not recovered:
         started = time.perf_counter()
         n = engine.load_demo_catalog()

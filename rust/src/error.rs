@@ -12,6 +12,9 @@ pub enum CoreError {
     NotFound { field: String, message: String },
     /// A bug or an unexpected failure inside the engine (e.g. FAISS).
     Internal(String),
+    /// A service the request needs (the shared state store) cannot be
+    /// reached: nothing was done, the caller may retry.
+    Unavailable(String),
 }
 
 impl CoreError {
@@ -32,7 +35,7 @@ impl CoreError {
             CoreError::InvalidArgument { field, .. } | CoreError::NotFound { field, .. } => {
                 Some(field)
             }
-            CoreError::Internal(_) => None,
+            CoreError::Internal(_) | CoreError::Unavailable(_) => None,
         }
     }
 }
@@ -45,6 +48,7 @@ impl fmt::Display for CoreError {
                 write!(f, "{field}: {message}")
             }
             CoreError::Internal(m) => write!(f, "internal error: {m}"),
+            CoreError::Unavailable(m) => write!(f, "unavailable: {m}"),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod profile;
 pub mod py;
 pub mod rank;
 pub mod server;
+pub mod state;
 pub mod text;
 pub mod wire;
 

@@ -63,6 +63,8 @@ pub struct EngineConfig {
     pub control_page_url: String,
     /// Where durable privacy state lives; `None` = memory only.
     pub data_dir: Option<PathBuf>,
+    /// The shared state store (Redis), if any; `None` = embedded.
+    pub store: StoreConfig,
     /// Secret of the keyed hash of user ids.
     pub secret: Vec<u8>,
     /// Tests only: a Score whose `request_id` is [`PANIC_REQUEST_ID`] panics
@@ -88,8 +90,33 @@ impl Default for EngineConfig {
             guard: GuardConfig::default(),
             control_page_url: String::new(),
             data_dir: None,
+            store: StoreConfig::default(),
             fault_injection: false,
             secret: Vec::new(),
+        }
+    }
+}
+
+/// Where users' state lives (`crate::state`).
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// `redis://host:port`, or a Redis Cluster's seed nodes
+    /// (`redis+cluster://h:p,h:p` or URLs separated by commas); `None` =
+    /// the embedded store.
+    pub redis_url: Option<String>,
+    /// Timeout of each call to Redis; a store slower than this is "down".
+    pub timeout_ms: u64,
+    /// Replicas a privacy request waits for (`WAIT`) before it returns
+    /// (0 = rely on the primary's AOF, `appendfsync always`).
+    pub wait_replicas: u32,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            redis_url: None,
+            timeout_ms: 200,
+            wait_replicas: 0,
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::wire;
 
 use super::privacy::utc_date;
 use super::validate::check_id;
-use super::{unix_ms, Engine};
+use super::Engine;
 
 /// A control link's lifetime when the caller gives none (15 minutes)...
 pub const LINK_TTL_DEFAULT_S: u32 = 900;
@@ -140,7 +140,14 @@ impl Engine {
     }
 
     /// The user's controls, as the wire reports them.
-    pub fn controls_report(&self, user: &Key) -> wire::UserControls {
+    pub fn controls_report(&self, user: &Key) -> Result<wire::UserControls> {
+        let call = self.user_call(user, None, false);
+        call.require()?;
+        Ok(self.controls_here(user))
+    }
+
+    /// The controls as held here (within a call about the user).
+    fn controls_here(&self, user: &Key) -> wire::UserControls {
         let c = self.ledger.controls(user).unwrap_or_default();
         wire::UserControls {
             level: wire_level(c.level) as i32,
@@ -184,6 +191,8 @@ impl Engine {
         whole_advertiser: bool,
         now: f64,
     ) -> Result<wire::UserControls> {
+        let call = self.user_call(user, None, false);
+        call.require()?;
         check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
         let op = if whole_advertiser {
             let ad = self.catalog.get(ad_id).ok_or_else(|| {
@@ -194,8 +203,8 @@ impl Engine {
             Op::HideAd(ad_id.to_string())
         };
         self.ledger.check_room(user, &op)?;
-        self.ledger.record(op, *user, unix_ms(now))?;
-        Ok(self.controls_report(user))
+        self.record_op(op, user, now)?;
+        Ok(self.controls_here(user))
     }
 
     /// Undoes [`Engine::hide_ad`] for an ad id or an advertiser (one of them).
@@ -206,6 +215,8 @@ impl Engine {
         advertiser: &str,
         now: f64,
     ) -> Result<wire::UserControls> {
+        let call = self.user_call(user, None, false);
+        call.require()?;
         let op = match (ad_id.is_empty(), advertiser.is_empty()) {
             (false, true) => {
                 check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
@@ -222,8 +233,8 @@ impl Engine {
                 ))
             }
         };
-        self.ledger.record(op, *user, unix_ms(now))?;
-        Ok(self.controls_report(user))
+        self.record_op(op, user, now)?;
+        Ok(self.controls_here(user))
     }
 
     fn topic_index(&self, topic_id: u32) -> Result<u16> {
@@ -292,19 +303,22 @@ impl Engine {
     /// Blocks a topic and its subtopics: removed from the profile now, never
     /// learnt or used again, and ads under them never shown to the user.
     pub fn block_topic(&self, user: &Key, topic_id: u32, now: f64) -> Result<wire::UserControls> {
+        let call = self.user_call(user, None, true);
+        call.require()?;
         let t = self.topic_index(topic_id)?;
         let op = Op::BlockTopic(topic_id);
         self.ledger.check_room(user, &op)?;
-        self.ledger.record(op, *user, unix_ms(now))?;
+        self.record_op(op, user, now)?;
         self.remove_from_profile(user, t);
-        Ok(self.controls_report(user))
+        Ok(self.controls_here(user))
     }
 
     pub fn unblock_topic(&self, user: &Key, topic_id: u32, now: f64) -> Result<wire::UserControls> {
+        let call = self.user_call(user, None, false);
+        call.require()?;
         self.topic_index(topic_id)?;
-        self.ledger
-            .record(Op::UnblockTopic(topic_id), *user, unix_ms(now))?;
-        Ok(self.controls_report(user))
+        self.record_op(Op::UnblockTopic(topic_id), user, now)?;
+        Ok(self.controls_here(user))
     }
 
     /// Removes a topic (and its subtopics) from the profile, without a block:
@@ -315,10 +329,12 @@ impl Engine {
         topic_id: u32,
         now: f64,
     ) -> Result<wire::ProfileReport> {
+        let call = self.user_call(user, None, true);
+        call.require()?;
         let t = self.topic_index(topic_id)?;
         let op = Op::RemoveInterest(topic_id);
         self.ledger.check_room(user, &op)?;
-        self.ledger.record(op, *user, unix_ms(now))?;
+        self.record_op(op, user, now)?;
         self.remove_from_profile(user, t);
         self.profile_report_key(user, now)
     }
@@ -329,25 +345,29 @@ impl Engine {
         level: wire::PersonalizationLevel,
         now: f64,
     ) -> Result<wire::UserControls> {
+        let call = self.user_call(user, None, false);
+        call.require()?;
         let level = level_of(level).ok_or_else(|| {
             CoreError::invalid(
                 "level",
                 "must be LEVEL_FULL, LEVEL_CONTEXTUAL or LEVEL_NO_ADS",
             )
         })?;
-        self.ledger.record(Op::Level(level), *user, unix_ms(now))?;
-        Ok(self.controls_report(user))
+        self.record_op(Op::Level(level), user, now)?;
+        Ok(self.controls_here(user))
     }
 
     /// The ads shown to the user recently, newest first, with why.
-    pub fn ad_history(&self, user: &Key, now: f64) -> wire::AdHistory {
+    pub fn ad_history(&self, user: &Key, now: f64) -> Result<wire::AdHistory> {
+        let call = self.user_call(user, None, false);
+        call.require()?;
         let entries = self
             .profiles
             .history(user, now)
             .iter()
             .map(|i| self.history_entry(i))
             .collect();
-        wire::AdHistory { entries }
+        Ok(wire::AdHistory { entries })
     }
 
     fn history_entry(&self, i: &Impression) -> wire::AdHistoryEntry {
@@ -391,11 +411,12 @@ impl Engine {
     /// Deletes the ad history (one ad's entries, or all) and the frequency
     /// counts with it; the request is recorded first.
     pub fn clear_ad_history(&self, user: &Key, ad_id: &str, now: f64) -> Result<u32> {
+        let call = self.user_call(user, None, true);
+        call.require()?;
         if !ad_id.is_empty() {
             check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
         }
-        self.ledger
-            .record(Op::ClearHistory(ad_id.to_string()), *user, unix_ms(now))?;
+        self.record_op(Op::ClearHistory(ad_id.to_string()), user, now)?;
         let id = (!ad_id.is_empty()).then_some(ad_id);
         Ok(self.profiles.clear_history(user, id) as u32)
     }

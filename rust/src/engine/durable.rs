@@ -140,7 +140,7 @@ impl Engine {
 
     /// Replays logged ads (already validated once): one that no longer
     /// validates (say, limits were tightened) is reported and skipped.
-    fn apply_logged_upsert(&self, ads: Vec<wire::Ad>, report: &mut Vec<String>) {
+    pub(super) fn apply_logged_upsert(&self, ads: Vec<wire::Ad>, report: &mut Vec<String>) {
         let mut records = Vec::with_capacity(ads.len());
         for (i, ad) in ads.into_iter().enumerate() {
             match self.ad_record(i, ad) {
@@ -154,7 +154,7 @@ impl Engine {
     /// An upsert's log entry: the ads as sent (replay validates and embeds
     /// them again, the same way). Empty without a log.
     pub(super) fn upsert_log_entry(&self, ads: &[wire::Ad]) -> Vec<u8> {
-        if self.wal.is_some() {
+        if self.wal.is_some() || self.catalog_shared() {
             wire::UpsertAdsRequest { ads: ads.to_vec() }.encode_to_vec()
         } else {
             Vec::new()
@@ -168,6 +168,7 @@ impl Engine {
         if let Some(wal) = &self.wal {
             wal.append(LOG_UPSERT, logged)?;
         }
+        self.catalog_publish(crate::state::redis::LOG_UPSERT, logged)?;
         self.catalog.upsert_unfolded(records);
         Ok(())
     }
@@ -175,11 +176,14 @@ impl Engine {
     /// Deletes ads, logged first (with a log), under the same lock.
     pub(super) fn log_and_delete(&self, ad_ids: &[String]) -> Result<usize> {
         let _w = self.catalog_writes.lock();
+        let req = wire::DeleteAdsRequest {
+            ad_ids: ad_ids.to_vec(),
+        };
         if let Some(wal) = &self.wal {
-            let req = wire::DeleteAdsRequest {
-                ad_ids: ad_ids.to_vec(),
-            };
             wal.append(LOG_DELETE, &req.encode_to_vec())?;
+        }
+        if self.catalog_shared() {
+            self.catalog_publish(crate::state::redis::LOG_DELETE, &req.encode_to_vec())?;
         }
         Ok(self.catalog.delete_unfolded(ad_ids))
     }
@@ -188,6 +192,12 @@ impl Engine {
     /// profiles to their snapshot files atomically; the catalog log is emptied
     /// once its writes are in the snapshot. Without a data directory, nothing.
     pub fn snapshot(&self, now: f64) -> Result<()> {
+        if self.shared.is_some() {
+            // Profiles live in the store; the catalog's snapshot goes there too.
+            self.snapshot_catalog_to_store()?;
+            self.last_snapshot_ms.store(unix_ms(now), Ordering::Relaxed);
+            return Ok(());
+        }
         let Some(dir) = &self.config.data_dir else {
             return Ok(());
         };

@@ -84,16 +84,18 @@ mod catalog;
 mod controls;
 mod durable;
 mod privacy;
+mod store;
 
 #[cfg(test)]
 mod tests;
 
 pub use config::{
-    EngineConfig, GuardConfig, Limits, MinorAds, SensitiveTurnAds, TextModel, PANIC_REQUEST_ID,
-    SLEEP_REQUEST_PREFIX,
+    EngineConfig, GuardConfig, Limits, MinorAds, SensitiveTurnAds, StoreConfig, TextModel,
+    PANIC_REQUEST_ID, SLEEP_REQUEST_PREFIX,
 };
 pub use controls::LINK_TTL_DEFAULT_S;
 pub use durable::{CATALOG_LOG, CATALOG_SNAPSHOT, PROFILE_SNAPSHOT};
+pub use store::spawn_catalog_follower;
 pub use text::Turn;
 pub(crate) use validate::check_batch;
 
@@ -121,6 +123,12 @@ pub struct Engine {
     rng: AtomicU64,
     /// Key of the control links' HMAC (derived from the secret).
     link_key: Vec<u8>,
+    /// The shared state store (Redis); `None` = embedded.
+    pub shared: Option<crate::state::Shared>,
+    /// The last catalog stream entry applied here, and the one in the
+    /// store's snapshot this replica last wrote.
+    catalog_position: Mutex<String>,
+    catalog_snapshotted: Mutex<String>,
 }
 
 impl Engine {
@@ -172,9 +180,31 @@ impl Engine {
                 0,
             )?;
         }
-        let ledger = match &config.data_dir {
-            Some(dir) => PrivacyLedger::open(dir)?,
-            None => PrivacyLedger::in_memory(),
+        let shared = match &config.store.redis_url {
+            Some(url) => {
+                let store = crate::state::RedisStore::connect(
+                    url,
+                    std::time::Duration::from_millis(config.store.timeout_ms.max(1)),
+                    config.store.wait_replicas,
+                )?;
+                let p = &config.profile;
+                let ms = |s: f64| (s.max(0.001) * 1000.0) as u64;
+                Some(crate::state::Shared::new(
+                    store,
+                    crate::state::Ttls {
+                        profile_ms: ms(p.profile_ttl_s),
+                        history_ms: ms(p.history_ttl_s.max(p.freq_cap_window_s)),
+                        session_ms: ms(p.session_ttl_s),
+                    },
+                ))
+            }
+            None => None,
+        };
+        // With the shared store, the ledger lives in Redis (this one holds
+        // only the users of calls in progress).
+        let ledger = match (&config.data_dir, &shared) {
+            (Some(dir), None) => PrivacyLedger::open(dir)?,
+            _ => PrivacyLedger::in_memory(),
         };
         let mut engine = Self {
             wal: None,
@@ -188,6 +218,9 @@ impl Engine {
             ),
             link_key: controls::link_key(&config.secret),
             recovery: Vec::new(),
+            shared,
+            catalog_position: Mutex::new("0-0".into()),
+            catalog_snapshotted: Mutex::new(String::new()),
             profiles: ProfileStore::new(config.d, config.profile.clone()),
             catalog: Catalog::new(config.d, config.catalog.clone()),
             consent: ConsentPolicy::new(config.consent.clone()),
@@ -198,7 +231,18 @@ impl Engine {
             topics,
             config,
         };
-        if let Some(dir) = engine.config.data_dir.clone() {
+        if let Some(shared) = &engine.shared {
+            if let Some(w) = shared.store.durability_warning() {
+                engine.recovery.push(w);
+            }
+            if engine.config.data_dir.is_some() {
+                engine.recovery.push(
+                    "data_dir is not used with the redis store: state and catalog live in redis"
+                        .into(),
+                );
+            }
+            engine.catch_up_catalog()?;
+        } else if let Some(dir) = engine.config.data_dir.clone() {
             engine.recover(&dir)?;
         }
         Ok(engine)
@@ -216,6 +260,31 @@ impl Engine {
         self.turns_scored.fetch_add(1, Ordering::Relaxed);
         let user = self.keys.user(&req.user_id);
         let session = self.keys.session(&req.user_id, &req.session_id);
+        // With the shared store: the user's values, read in one round trip
+        // (and written back when `call` ends).
+        let call = self.user_call(&user, Some(&session), true);
+        self.score_turn(
+            req,
+            now,
+            started,
+            &user,
+            &session,
+            call.unavailable.is_some(),
+        )
+    }
+
+    /// [`Engine::score`] after validation, with the user's values at hand
+    /// (or, `store_down`, none of them: the turn is served contextually).
+    fn score_turn(
+        &self,
+        req: &wire::ScoreRequest,
+        now: f64,
+        started: Instant,
+        user: &crate::profile::Key,
+        session: &crate::profile::Key,
+        store_down: bool,
+    ) -> Result<wire::ScoreResponse> {
+        let (user, session) = (*user, *session);
         let user_controls = self.ledger.controls(&user);
         let controls = filters::TurnControls {
             blocked: self.blocked_topics(user_controls.as_deref()),
@@ -224,6 +293,15 @@ impl Engine {
 
         // 1. What may be used.
         let mut policy = self.turn_policy(req, &user, controls.user.as_deref());
+        if store_down {
+            // Nothing of the user can be read or kept: this turn alone.
+            policy.may_use = false;
+            policy.may_update = false;
+            policy.may_record = false;
+            policy
+                .reasons
+                .push(reason::PROFILE_STORE_UNAVAILABLE.into());
+        }
         let mut shaped = filters::Shaped::default();
         // 2. The turn's text; a sensitive turn is never embedded, stored or
         // used, nor one about a topic the user blocked.

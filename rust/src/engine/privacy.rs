@@ -11,7 +11,7 @@ use crate::text::topics::normalize;
 use crate::wire;
 
 use super::validate::check_id;
-use super::{unix_ms, Engine};
+use super::Engine;
 
 impl Engine {
     /// Deletes the profile, sessions and counters at once and records the
@@ -22,8 +22,12 @@ impl Engine {
 
     /// [`Engine::forget_user`] by the user's key; the controls go too.
     pub fn forget_key(&self, key: &Key, now: f64) -> Result<bool> {
-        let had = self.ledger.controls(key).is_some();
-        self.ledger.record(Op::Forget, *key, unix_ms(now))?;
+        let call = self.user_call(key, None, false);
+        call.require()?;
+        let had = self.ledger.controls(key).is_some()
+            || self.profiles.updated_at(key).is_some()
+            || !self.profiles.history(key, now).is_empty();
+        self.record_op(Op::Forget, key, now)?;
         Ok(self.profiles.forget(key) || had)
     }
 
@@ -33,22 +37,29 @@ impl Engine {
     }
 
     pub fn set_opt_out_key(&self, key: &Key, opted_out: bool, now: f64) -> Result<bool> {
+        let call = self.user_call(key, None, false);
+        call.require()?;
         if opted_out {
-            self.ledger.record(Op::OptOut, *key, unix_ms(now))?;
+            self.record_op(Op::OptOut, key, now)?;
             self.profiles.forget(key);
         } else {
-            self.ledger.record(Op::OptIn, *key, unix_ms(now))?;
+            self.record_op(Op::OptIn, key, now)?;
         }
         Ok(opted_out)
     }
 
-    pub fn is_opted_out(&self, user_id: &str) -> bool {
-        self.ledger.is_opted_out(&self.keys.user(user_id))
+    pub fn is_opted_out(&self, user_id: &str) -> Result<bool> {
+        let key = self.user_key(user_id)?;
+        let call = self.user_call(&key, None, false);
+        call.require()?;
+        Ok(self.ledger.is_opted_out(&key))
     }
 
     pub fn profile(&self, user_id: &str, now: f64) -> Result<Option<InterestProfile>> {
-        check_id("user_id", user_id, self.config.limits.max_id_bytes)?;
-        Ok(self.profiles.profile(&self.keys.user(user_id), now))
+        let key = self.user_key(user_id)?;
+        let call = self.user_call(&key, None, false);
+        call.require()?;
+        Ok(self.profiles.profile(&key, now))
     }
 
     /// What is held about a user, for a person to read (GDPR Art. 15).
@@ -57,6 +68,8 @@ impl Engine {
     }
 
     pub fn profile_report_key(&self, key: &Key, now: f64) -> Result<wire::ProfileReport> {
+        let call = self.user_call(key, None, false);
+        call.require()?;
         let opted_out = self.ledger.is_opted_out(key);
         let ttl = self.config.profile.profile_ttl_s;
         let Some(p) = self.profiles.profile(key, now) else {
@@ -127,6 +140,8 @@ impl Engine {
     }
 
     pub fn explain_ad_key(&self, key: &Key, ad_id: &str, now: f64) -> Result<wire::AdExplanation> {
+        let call = self.user_call(key, None, false);
+        call.require()?;
         check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
         let ad = self.catalog.get(ad_id).ok_or_else(|| {
             CoreError::not_found("ad_id", format!("no ad {ad_id:?} in the catalog"))

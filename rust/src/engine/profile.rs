@@ -64,6 +64,8 @@ impl Engine {
         check_bytes("message", message, l.max_message_bytes)?;
         let user = self.keys.user(user_id);
         let session = self.keys.session(user_id, session_id);
+        let call = self.user_call(&user, Some(&session), true);
+        call.require()?;
         if self.ledger.is_opted_out(&user) || !self.guard.detect(message).is_empty() {
             return Ok(false);
         }

@@ -625,12 +625,12 @@ fn ad_history_says_when_and_why_and_forget_removes_controls() {
     guard_catalog(&e);
     let key = e.user_key("u").unwrap();
     let r = e.score(&req("u", "running shoes"), 86_400.0).unwrap();
-    let h = e.ad_history(&key, 86_401.0);
+    let h = e.ad_history(&key, 86_401.0).unwrap();
     assert_eq!(h.entries.len(), r.ads.len());
     assert_eq!(h.entries[0].shown_at_ms, 86_400_000);
     assert!(h.entries[0].explanation.contains("1970-01-02"), "{h:?}");
     e.block_topic(&key, 299, 86_402.0).unwrap();
     assert!(e.forget_key(&key, 86_403.0).unwrap());
-    assert!(e.ad_history(&key, 86_404.0).entries.is_empty());
-    assert!(e.controls_report(&key).blocked_topics.is_empty());
+    assert!(e.ad_history(&key, 86_404.0).unwrap().entries.is_empty());
+    assert!(e.controls_report(&key).unwrap().blocked_topics.is_empty());
 }

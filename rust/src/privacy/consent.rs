@@ -52,6 +52,8 @@ pub mod reason {
     pub const AD_LOAD_LIMITED: &str = "ad_load_limited";
     pub const STALE_INTEREST_DAMPED: &str = "stale_interest_damped";
     pub const ECHO_DAMPED: &str = "echo_damped";
+    /// The shared state store could not be reached: contextual, nothing kept.
+    pub const PROFILE_STORE_UNAVAILABLE: &str = "profile_store_unavailable";
 }
 
 #[derive(Clone, Debug)]

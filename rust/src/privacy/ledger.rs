@@ -154,7 +154,7 @@ pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-fn line_for(op: &Op, key: &Key, ms: u64) -> String {
+pub(crate) fn line_for(op: &Op, key: &Key, ms: u64) -> String {
     let mut body = format!("v1 {} {} {ms}", op.code(), hex(key));
     if let Some(arg) = op.arg() {
         body.push(' ');
@@ -383,6 +383,32 @@ impl PrivacyLedger {
             .iter()
             .map(|e| (*e.key(), e.value().clone()))
             .collect()
+    }
+
+    /// Replaces what is held here of one user by the ledger `lines` a shared
+    /// store keeps for them (lines of other users are ignored). Returns how
+    /// many lines did not parse (skipped).
+    pub fn install_user(&self, key: &Key, lines: &[Vec<u8>]) -> usize {
+        self.evict_user(key);
+        let mut bad = 0;
+        for line in lines {
+            match std::str::from_utf8(line)
+                .ok()
+                .and_then(|l| parse_line(l.trim_end()))
+            {
+                Some((op, k, ms)) if k == *key => self.apply(op, k, ms),
+                Some(_) => {}
+                None => bad += 1,
+            }
+        }
+        bad
+    }
+
+    /// Drops what is held here of one user (the shared store keeps it).
+    pub fn evict_user(&self, key: &Key) {
+        self.opted_out.remove(key);
+        self.forgotten.remove(key);
+        self.controls.remove(key);
     }
 
     /// When the user was last forgotten (unix ms), if ever.

@@ -21,6 +21,9 @@ use thin_vec::ThinVec;
 use crate::catalog::AdRecord;
 use crate::text::embed::TopicHits;
 
+mod shared;
+pub use shared::UserBlobs;
+
 /// Opaque key of a user (or of a user's session).
 pub type Key = [u8; 16];
 
@@ -185,6 +188,83 @@ impl InterestProfile {
     /// When the profile was created (Unix seconds, whole).
     pub fn created_at(&self) -> f64 {
         self.created_s as f64
+    }
+
+    /// The profile as a record (snapshots and the shared store): `updated_at
+    /// f64 | created u32 | turns u32 | basis u8 | n_topics u8 | topic ids 8×u16
+    /// | topic weights 8×u8 | topic max f16 | scale f32 | q d×i8 | topic last
+    /// heard of 8×u8 (hours before the update)`, little-endian.
+    pub(crate) fn encode_record(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.updated_at.to_le_bytes());
+        out.extend_from_slice(&self.created_s.to_le_bytes());
+        out.extend_from_slice(&self.turns.to_le_bytes());
+        out.push(match self.basis {
+            Basis::Caller => 0,
+            Basis::TcfConsent => 1,
+            Basis::NotGdpr => 2,
+        });
+        out.push(self.n_topics);
+        for t in self.topic_ids {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        out.extend_from_slice(&self.topic_w);
+        out.extend_from_slice(&self.topic_max.to_bits().to_le_bytes());
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        out.extend(self.q.iter().map(|&q| q as u8));
+        out.extend_from_slice(&self.topic_seen);
+    }
+
+    /// Reads [`InterestProfile::encode_record`]'s bytes for dimension `d`
+    /// (also without the trailing topic times, as older snapshots wrote).
+    pub(crate) fn decode_record(r: &[u8], d: usize) -> std::result::Result<Self, String> {
+        let fixed = PROFILE_RECORD_FIXED - 16;
+        if r.len() != fixed + d && r.len() != fixed + d + PROFILE_RECORD_SEEN {
+            return Err(format!(
+                "a profile record of {} bytes, expected {} for d = {d}",
+                r.len(),
+                fixed + d + PROFILE_RECORD_SEEN
+            ));
+        }
+        let u16_at = |i: usize| u16::from_le_bytes([r[i], r[i + 1]]);
+        let basis = match r[16] {
+            0 => Basis::Caller,
+            1 => Basis::TcfConsent,
+            2 => Basis::NotGdpr,
+            b => return Err(format!("unknown basis {b}")),
+        };
+        let n_topics = r[17];
+        if n_topics as usize > PROFILE_TOPICS {
+            return Err(format!("{n_topics} topics"));
+        }
+        let mut topic_ids = [0u16; PROFILE_TOPICS];
+        for (i, t) in topic_ids.iter_mut().enumerate() {
+            *t = u16_at(18 + 2 * i);
+        }
+        let mut topic_w = [0u8; PROFILE_TOPICS];
+        topic_w.copy_from_slice(&r[34..42]);
+        let updated_at = f64::from_le_bytes(r[0..8].try_into().expect("8"));
+        let scale = f32::from_le_bytes(r[44..48].try_into().expect("4"));
+        if !updated_at.is_finite() || !scale.is_finite() {
+            return Err("a non-finite number".into());
+        }
+        let vec_end = fixed + d;
+        let mut topic_seen = [0u8; PROFILE_TOPICS];
+        if r.len() > vec_end {
+            topic_seen.copy_from_slice(&r[vec_end..vec_end + PROFILE_RECORD_SEEN]);
+        }
+        Ok(Self {
+            q: r[48..vec_end].iter().map(|&b| b as i8).collect(),
+            topic_seen,
+            scale,
+            updated_at,
+            created_s: u32::from_le_bytes(r[8..12].try_into().expect("4")),
+            turns: u32::from_le_bytes(r[12..16].try_into().expect("4")),
+            basis,
+            n_topics,
+            topic_ids,
+            topic_w,
+            topic_max: f16::from_bits(u16_at(42)),
+        })
     }
 
     fn store(&mut self, v: &[f32]) {
@@ -687,23 +767,7 @@ impl ProfileStore {
                 continue;
             }
             out.extend_from_slice(e.key());
-            out.extend_from_slice(&p.updated_at.to_le_bytes());
-            out.extend_from_slice(&p.created_s.to_le_bytes());
-            out.extend_from_slice(&p.turns.to_le_bytes());
-            out.push(match p.basis {
-                Basis::Caller => 0,
-                Basis::TcfConsent => 1,
-                Basis::NotGdpr => 2,
-            });
-            out.push(p.n_topics);
-            for t in p.topic_ids {
-                out.extend_from_slice(&t.to_le_bytes());
-            }
-            out.extend_from_slice(&p.topic_w);
-            out.extend_from_slice(&p.topic_max.to_bits().to_le_bytes());
-            out.extend_from_slice(&p.scale.to_le_bytes());
-            out.extend(p.q.iter().map(|&q| q as u8));
-            out.extend_from_slice(&p.topic_seen);
+            p.encode_record(&mut out);
             n += 1;
         }
         out[4..12].copy_from_slice(&n.to_le_bytes());
@@ -744,48 +808,10 @@ impl ProfileStore {
         }
         let mut parsed = Vec::with_capacity(n);
         for r in bytes[12..].chunks_exact(rec) {
-            let u16_at = |i: usize| u16::from_le_bytes([r[i], r[i + 1]]);
             let mut key = [0u8; 16];
             key.copy_from_slice(&r[..16]);
-            let basis = match r[32] {
-                0 => Basis::Caller,
-                1 => Basis::TcfConsent,
-                2 => Basis::NotGdpr,
-                b => return Err(format!("profile snapshot: unknown basis {b}")),
-            };
-            let n_topics = r[33];
-            if n_topics as usize > PROFILE_TOPICS {
-                return Err(format!("profile snapshot: {n_topics} topics"));
-            }
-            let mut topic_ids = [0u16; PROFILE_TOPICS];
-            for (i, t) in topic_ids.iter_mut().enumerate() {
-                *t = u16_at(34 + 2 * i);
-            }
-            let mut topic_w = [0u8; PROFILE_TOPICS];
-            topic_w.copy_from_slice(&r[50..58]);
-            let updated_at = f64::from_le_bytes(r[16..24].try_into().expect("8"));
-            let scale = f32::from_le_bytes(r[60..64].try_into().expect("4"));
-            if !updated_at.is_finite() || !scale.is_finite() {
-                return Err("profile snapshot: a non-finite number".into());
-            }
-            let vec_end = PROFILE_RECORD_FIXED + d;
-            let mut topic_seen = [0u8; PROFILE_TOPICS];
-            if r.len() > vec_end {
-                topic_seen.copy_from_slice(&r[vec_end..vec_end + PROFILE_RECORD_SEEN]);
-            }
-            let p = InterestProfile {
-                q: r[64..vec_end].iter().map(|&b| b as i8).collect(),
-                topic_seen,
-                scale,
-                updated_at,
-                created_s: u32::from_le_bytes(r[24..28].try_into().expect("4")),
-                turns: u32::from_le_bytes(r[28..32].try_into().expect("4")),
-                basis,
-                n_topics,
-                topic_ids,
-                topic_w,
-                topic_max: f16::from_bits(u16_at(58)),
-            };
+            let p = InterestProfile::decode_record(&r[16..], d)
+                .map_err(|e| format!("profile snapshot: {e}"))?;
             parsed.push((key, p));
         }
         let (mut loaded, mut skipped) = (0, 0);

@@ -44,6 +44,12 @@ create_exception!(
     PyRuntimeError,
     "An unexpected failure inside the engine (a bug, or FAISS)."
 );
+create_exception!(
+    chatads._core,
+    UnavailableError,
+    EngineError,
+    "The shared state store (Redis) cannot be reached: nothing was done; retry later."
+);
 
 impl From<CoreError> for PyErr {
     fn from(e: CoreError) -> PyErr {
@@ -57,6 +63,7 @@ impl From<CoreError> for PyErr {
                     (NotFoundError::new_err(e.to_string()), Some(field.clone()))
                 }
                 CoreError::Internal(_) => (EngineError::new_err(e.to_string()), None),
+                CoreError::Unavailable(_) => (UnavailableError::new_err(e.to_string()), None),
             };
             // Best effort: the message already names the field.
             let _ = err.value(py).setattr("field", field);
@@ -468,7 +475,8 @@ impl PyEngine {
         context_weight = 0.5, lexical_weight = 0.35, pctr = (0.001, 0.05, 10.0, 0.5), max_message_bytes = 16_384,
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
         contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false,
-        snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 1.0, 0.3)))]
+        snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 1.0, 0.3),
+        redis_url = None, redis_timeout_ms = 200, redis_wait_replicas = 0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -511,6 +519,9 @@ impl PyEngine {
         snapshot_interval_s: f64,
         text_model: String,
         text_mix: (f32, f32, f32),
+        redis_url: Option<String>,
+        redis_timeout_ms: u64,
+        redis_wait_replicas: u32,
     ) -> PyResult<Self> {
         let text_model = crate::engine::TextModel::parse(&text_model)?;
         let sensitive_turn_ads = match sensitive_turn_ads.as_str() {
@@ -589,6 +600,11 @@ impl PyEngine {
             },
             sensitive_turn_ads,
             data_dir,
+            store: crate::engine::StoreConfig {
+                redis_url: redis_url.filter(|u| !u.is_empty()),
+                timeout_ms: redis_timeout_ms,
+                wait_replicas: redis_wait_replicas,
+            },
             secret,
             fault_injection,
         };
@@ -597,8 +613,12 @@ impl PyEngine {
             Engine::new(config, weights)
         })?;
         let inner = Arc::new(engine);
-        if inner.config.data_dir.is_some() && snapshot_interval_s > 0.0 {
+        let shared = inner.shared.is_some();
+        if (inner.config.data_dir.is_some() || shared) && snapshot_interval_s > 0.0 {
             spawn_snapshotter(Arc::downgrade(&inner), snapshot_interval_s);
+        }
+        if shared {
+            crate::engine::spawn_catalog_follower(Arc::downgrade(&inner));
         }
         Ok(Self { inner })
     }
@@ -836,8 +856,8 @@ impl PyEngine {
         })
     }
 
-    fn is_opted_out(&self, user_id: &str) -> bool {
-        self.inner.is_opted_out(user_id)
+    fn is_opted_out(&self, user_id: &str) -> PyResult<bool> {
+        Ok(self.inner.is_opted_out(user_id)?)
     }
 
     /// Any `chatads.v1` unary call by method name: request bytes in, reply
@@ -963,6 +983,20 @@ impl PyEngine {
         d.set_item("profiles", self.inner.profiles.n_profiles())?;
         d.set_item("sessions", self.inner.profiles.n_sessions())?;
         d.set_item("snapshot_age_s", self.inner.snapshot_age_s(now_or(None)))?;
+        match &self.inner.shared {
+            None => d.set_item("store", "embedded")?,
+            Some(sh) => {
+                use std::sync::atomic::Ordering::Relaxed;
+                let st = &sh.store.stats;
+                d.set_item("store", "redis")?;
+                d.set_item("store_reads", st.reads.load(Relaxed))?;
+                d.set_item("store_writes", st.writes.load(Relaxed))?;
+                d.set_item("store_privacy_writes", st.privacy.load(Relaxed))?;
+                d.set_item("store_catalog_calls", st.catalog.load(Relaxed))?;
+                d.set_item("store_failures", st.failures.load(Relaxed))?;
+                d.set_item("store_users_in_flight", sh.users_in_flight())?;
+            }
+        }
         d.set_item(
             "turns_scored",
             self.inner
@@ -1030,6 +1064,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<InvalidArgumentError>(),
     )?;
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("UnavailableError", py.get_type::<UnavailableError>())?;
     m.add("EngineError", py.get_type::<EngineError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("TAXONOMY_TSV", crate::text::topics::TAXONOMY_TSV)?;

@@ -195,6 +195,7 @@ impl Status {
             CoreError::InvalidArgument { .. } => Self::new(Code::InvalidArgument, e.to_string()),
             CoreError::NotFound { .. } => Self::new(Code::NotFound, e.to_string()),
             CoreError::Internal(_) => Self::internal(method),
+            CoreError::Unavailable(_) => Self::new(Code::Unavailable, e.to_string()),
         }
     }
 

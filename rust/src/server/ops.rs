@@ -135,7 +135,7 @@ pub fn call_as(
         Method::GetControls => {
             let req: wire::GetControlsRequest = decode("GetControlsRequest", request)?;
             let key = who.key(engine, &req.user_id, now)?;
-            engine.controls_report(&key).encode_to_vec()
+            engine.controls_report(&key)?.encode_to_vec()
         }
         Method::HideAd => {
             let req: wire::HideAdRequest = decode("HideAdRequest", request)?;
@@ -178,7 +178,7 @@ pub fn call_as(
         Method::GetAdHistory => {
             let req: wire::GetAdHistoryRequest = decode("GetAdHistoryRequest", request)?;
             let key = who.key(engine, &req.user_id, now)?;
-            engine.ad_history(&key, now).encode_to_vec()
+            engine.ad_history(&key, now)?.encode_to_vec()
         }
         Method::ClearAdHistory => {
             let req: wire::ClearAdHistoryRequest = decode("ClearAdHistoryRequest", request)?;
