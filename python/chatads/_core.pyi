@@ -190,7 +190,7 @@ class Engine:
         text_model: str = ...,
         text_mix: tuple[float, float, float] = ...,
         redis_url: str | None = None,
-        redis_timeout_ms: int = 200,
+        redis_timeout_ms: int = 500,
         redis_wait_replicas: int = 0,
     ) -> Engine: ...
     @property

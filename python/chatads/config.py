@@ -148,7 +148,11 @@ class Settings(BaseSettings):
         "None = the embedded store (in this process, data_dir on disk)",
     )
     redis_timeout_ms: int = Field(
-        200, ge=1, le=60_000, description="timeout of each call to Redis; slower is 'down'"
+        500,
+        ge=1,
+        le=60_000,
+        description="timeout of each call to Redis; a store slower than this is down "
+        "for a second (Score contextual, privacy requests UNAVAILABLE)",
     )
     redis_wait_replicas: int = Field(
         0,

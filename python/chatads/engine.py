@@ -45,6 +45,11 @@ class Engine:
         elif overrides:
             settings = settings.model_copy(update=overrides)
         self.settings = settings
+        if settings.redis_url and settings.secret is None:
+            raise ValueError(
+                "redis_url: replicas that share state must hash user ids with the same key; "
+                "set secret (CHATADS_SECRET) to the same value on every replica"
+            )
         if settings.secret is None and settings.data_dir is None:
             log.info("no secret and no data_dir: user keys are random for this process")
         self._core = _core.Engine(

@@ -115,7 +115,7 @@ impl Default for StoreConfig {
     fn default() -> Self {
         Self {
             redis_url: None,
-            timeout_ms: 200,
+            timeout_ms: 500,
             wait_replicas: 0,
         }
     }

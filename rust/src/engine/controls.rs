@@ -191,7 +191,7 @@ impl Engine {
         whole_advertiser: bool,
         now: f64,
     ) -> Result<wire::UserControls> {
-        let call = self.user_call(user, None, false);
+        let call = self.user_call(user, None, true);
         call.require()?;
         check_id("ad_id", ad_id, self.config.limits.max_id_bytes)?;
         let op = if whole_advertiser {
@@ -215,7 +215,7 @@ impl Engine {
         advertiser: &str,
         now: f64,
     ) -> Result<wire::UserControls> {
-        let call = self.user_call(user, None, false);
+        let call = self.user_call(user, None, true);
         call.require()?;
         let op = match (ad_id.is_empty(), advertiser.is_empty()) {
             (false, true) => {
@@ -314,7 +314,7 @@ impl Engine {
     }
 
     pub fn unblock_topic(&self, user: &Key, topic_id: u32, now: f64) -> Result<wire::UserControls> {
-        let call = self.user_call(user, None, false);
+        let call = self.user_call(user, None, true);
         call.require()?;
         self.topic_index(topic_id)?;
         self.record_op(Op::UnblockTopic(topic_id), user, now)?;
@@ -345,7 +345,7 @@ impl Engine {
         level: wire::PersonalizationLevel,
         now: f64,
     ) -> Result<wire::UserControls> {
-        let call = self.user_call(user, None, false);
+        let call = self.user_call(user, None, true);
         call.require()?;
         let level = level_of(level).ok_or_else(|| {
             CoreError::invalid(

@@ -103,11 +103,11 @@ pub struct Engine {
     pub config: EngineConfig,
     pub embedder: Embedder,
     pub topics: Arc<Topics>,
-    pub profiles: ProfileStore,
+    pub profiles: Arc<ProfileStore>,
     pub catalog: Catalog,
     pub consent: ConsentPolicy,
     pub guard: Arc<SensitiveGuard>,
-    pub ledger: PrivacyLedger,
+    pub ledger: Arc<PrivacyLedger>,
     keys: KeyHasher,
     /// The catalog's write-ahead log (with a data directory).
     wal: Option<Wal>,
@@ -180,6 +180,13 @@ impl Engine {
                 0,
             )?;
         }
+        let profiles = Arc::new(ProfileStore::new(config.d, config.profile.clone()));
+        // With the shared store, the ledger lives in Redis (this one holds
+        // only the users of calls in progress).
+        let ledger = Arc::new(match (&config.data_dir, &config.store.redis_url) {
+            (Some(dir), None) => PrivacyLedger::open(dir)?,
+            _ => PrivacyLedger::in_memory(),
+        });
         let shared = match &config.store.redis_url {
             Some(url) => {
                 let store = crate::state::RedisStore::connect(
@@ -196,15 +203,11 @@ impl Engine {
                         history_ms: ms(p.history_ttl_s.max(p.freq_cap_window_s)),
                         session_ms: ms(p.session_ttl_s),
                     },
+                    profiles.clone(),
+                    ledger.clone(),
                 ))
             }
             None => None,
-        };
-        // With the shared store, the ledger lives in Redis (this one holds
-        // only the users of calls in progress).
-        let ledger = match (&config.data_dir, &shared) {
-            (Some(dir), None) => PrivacyLedger::open(dir)?,
-            _ => PrivacyLedger::in_memory(),
         };
         let mut engine = Self {
             wal: None,
@@ -221,7 +224,7 @@ impl Engine {
             shared,
             catalog_position: Mutex::new("0-0".into()),
             catalog_snapshotted: Mutex::new(String::new()),
-            profiles: ProfileStore::new(config.d, config.profile.clone()),
+            profiles,
             catalog: Catalog::new(config.d, config.catalog.clone()),
             consent: ConsentPolicy::new(config.consent.clone()),
             guard: SensitiveGuard::builtin()?,
@@ -234,12 +237,6 @@ impl Engine {
         if let Some(shared) = &engine.shared {
             if let Some(w) = shared.store.durability_warning() {
                 engine.recovery.push(w);
-            }
-            if engine.config.data_dir.is_some() {
-                engine.recovery.push(
-                    "data_dir is not used with the redis store: state and catalog live in redis"
-                        .into(),
-                );
             }
             engine.catch_up_catalog()?;
         } else if let Some(dir) = engine.config.data_dir.clone() {
@@ -262,19 +259,12 @@ impl Engine {
         let session = self.keys.session(&req.user_id, &req.session_id);
         // With the shared store: the user's values, read in one round trip
         // (and written back when `call` ends).
-        let call = self.user_call(&user, Some(&session), true);
-        self.score_turn(
-            req,
-            now,
-            started,
-            &user,
-            &session,
-            call.unavailable.is_some(),
-        )
+        let mut call = self.user_call(&user, Some(&session), true);
+        self.score_turn(req, now, started, &user, &session, &mut call)
     }
 
     /// [`Engine::score`] after validation, with the user's values at hand
-    /// (or, `store_down`, none of them: the turn is served contextually).
+    /// (or, the store being down, none of them: the turn is served contextually).
     fn score_turn(
         &self,
         req: &wire::ScoreRequest,
@@ -282,9 +272,10 @@ impl Engine {
         started: Instant,
         user: &crate::profile::Key,
         session: &crate::profile::Key,
-        store_down: bool,
+        call: &mut store::UserCall<'_>,
     ) -> Result<wire::ScoreResponse> {
         let (user, session) = (*user, *session);
+        let store_down = call.unavailable.is_some();
         let user_controls = self.ledger.controls(&user);
         let controls = filters::TurnControls {
             blocked: self.blocked_topics(user_controls.as_deref()),
@@ -302,6 +293,8 @@ impl Engine {
                 .reasons
                 .push(reason::PROFILE_STORE_UNAVAILABLE.into());
         }
+        // Written back only if the turn may change what is kept.
+        call.write = policy.may_update || policy.may_record;
         let mut shaped = filters::Shaped::default();
         // 2. The turn's text; a sensitive turn is never embedded, stored or
         // used, nor one about a topic the user blocked.

@@ -22,7 +22,7 @@ impl Engine {
 
     /// [`Engine::forget_user`] by the user's key; the controls go too.
     pub fn forget_key(&self, key: &Key, now: f64) -> Result<bool> {
-        let call = self.user_call(key, None, false);
+        let call = self.user_call(key, None, true);
         call.require()?;
         let had = self.ledger.controls(key).is_some()
             || self.profiles.updated_at(key).is_some()
@@ -37,7 +37,7 @@ impl Engine {
     }
 
     pub fn set_opt_out_key(&self, key: &Key, opted_out: bool, now: f64) -> Result<bool> {
-        let call = self.user_call(key, None, false);
+        let call = self.user_call(key, None, true);
         call.require()?;
         if opted_out {
             self.record_op(Op::OptOut, key, now)?;

@@ -37,12 +37,7 @@ pub(crate) struct UserCall<'a> {
 impl Drop for UserCall<'_> {
     fn drop(&mut self) {
         if let (Some(lease), Some(shared)) = (self.lease.take(), &self.engine.shared) {
-            shared.end(
-                lease,
-                self.write,
-                &self.engine.profiles,
-                &self.engine.ledger,
-            );
+            shared.end(lease, self.write);
         }
     }
 }
@@ -71,7 +66,7 @@ impl Engine {
         };
         if let Some(shared) = &self.shared {
             let ad = |id: &str| self.catalog.get(id);
-            match shared.begin(user, session, &self.profiles, &self.ledger, &ad) {
+            match shared.begin(user, session, &ad) {
                 Ok(lease) => call.lease = Some(lease),
                 Err(e) => call.unavailable = Some(e),
             }

@@ -476,7 +476,7 @@ impl PyEngine {
         profile_ttl_s = 2_592_000.0, vendor_id = None, gdpr_when_unknown = true,
         contextual_without_consent = false, sensitive_turn_ads = "none".to_string(), data_dir = None, fault_injection = false,
         snapshot_interval_s = 60.0, text_model = "hashing".to_string(), text_mix = (1.0, 1.0, 0.3),
-        redis_url = None, redis_timeout_ms = 200, redis_wait_replicas = 0))]
+        redis_url = None, redis_timeout_ms = 500, redis_wait_replicas = 0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

@@ -8,9 +8,13 @@
 //!   or a Redis Cluster), shared by every replica. The same maps then hold
 //!   only the users a call is working on, as a working set: [`Shared::begin`]
 //!   reads the user's values in one pipelined round trip and installs them,
-//!   the engine's stages run unchanged on them, and [`Shared::end`] hands the
-//!   changed values to a writer thread (off the reply's path, one round trip)
-//!   and drops them from memory once no call of that user is left.
+//!   the engine's stages run unchanged on them, and [`Shared::end`] queues
+//!   the user for a writer thread (off the reply's path, one round trip). The
+//!   writer takes the values as they are when it writes, so later changes made
+//!   here (a privacy request right after a turn) are never overwritten by an
+//!   older copy; they leave memory once no call and no write of the user is
+//!   pending, and until then a new call here uses them (it reads its own
+//!   writes without waiting for Redis).
 //!
 //! Privacy requests (forget, opt-out, controls) are written to Redis before
 //! the call returns, and bump the user's generation: a turn in flight on
@@ -28,27 +32,32 @@ use rustc_hash::FxBuildHasher;
 use crate::catalog::AdRecord;
 use crate::error::Result;
 use crate::privacy::ledger::PrivacyLedger;
-use crate::profile::{Key, ProfileStore, UserBlobs};
+use crate::profile::{Key, ProfileStore};
 
 pub use self::redis::{Effect, RedisStore, Ttls};
 
-/// A write queued for the writer thread.
+/// A user (and session) whose values are to be written.
 struct Job {
     user: Key,
     session: Option<Key>,
-    generation: u64,
-    blobs: UserBlobs,
 }
 
 /// Writes the writer thread may hold before a call writes itself.
 const QUEUE: usize = 8192;
 
-/// One user's calls in progress on this replica, and the generation of the
-/// values installed for them.
+/// What holds one user's values here: calls in progress, writes queued, and
+/// the generation of the values.
 #[derive(Clone, Copy, Debug, Default)]
-struct InFlight {
+struct Hold {
     calls: u32,
+    writes: u32,
     generation: u64,
+}
+
+impl Hold {
+    fn idle(&self) -> bool {
+        self.calls == 0 && self.writes == 0
+    }
 }
 
 /// A call's hold on one user's (and session's) installed values.
@@ -58,62 +67,78 @@ pub struct Lease {
     session: Option<Key>,
 }
 
+/// What the callers and the writer thread share.
+struct Inner {
+    store: Arc<RedisStore>,
+    ttl: Ttls,
+    profiles: Arc<ProfileStore>,
+    ledger: Arc<PrivacyLedger>,
+    users: DashMap<Key, Hold, FxBuildHasher>,
+    sessions: DashMap<Key, Hold, FxBuildHasher>,
+}
+
 /// The Redis-backed store with this replica's working set.
 pub struct Shared {
     pub store: Arc<RedisStore>,
-    ttl: Ttls,
-    users: DashMap<Key, InFlight, FxBuildHasher>,
-    sessions: DashMap<Key, u32, FxBuildHasher>,
+    inner: Arc<Inner>,
     queue: SyncSender<Job>,
 }
 
 impl Shared {
-    pub fn new(store: RedisStore, ttl: Ttls) -> Self {
+    /// `profiles` and `ledger` are the engine's: the working set lives in them.
+    pub fn new(
+        store: RedisStore,
+        ttl: Ttls,
+        profiles: Arc<ProfileStore>,
+        ledger: Arc<PrivacyLedger>,
+    ) -> Self {
         let store = Arc::new(store);
+        let inner = Arc::new(Inner {
+            store: store.clone(),
+            ttl,
+            profiles,
+            ledger,
+            users: DashMap::with_hasher(FxBuildHasher),
+            sessions: DashMap::with_hasher(FxBuildHasher),
+        });
         let (queue, jobs) = sync_channel(QUEUE);
-        let writer = store.clone();
+        let writer = inner.clone();
         std::thread::Builder::new()
             .name("chatads-store-writer".into())
-            .spawn(move || write_loop(&writer, jobs, ttl))
+            .spawn(move || write_loop(&writer, jobs))
             .expect("spawn the store's writer thread");
         Self {
             store,
-            ttl,
-            users: DashMap::with_hasher(FxBuildHasher),
-            sessions: DashMap::with_hasher(FxBuildHasher),
+            inner,
             queue,
         }
     }
 
-    /// Reads the user's values (one round trip) and installs them, unless a
-    /// call of the same user here already holds newer ones of the same
-    /// generation. Fails (nothing installed) if Redis cannot be reached.
+    /// Reads the user's values (one round trip) and installs them, unless
+    /// this replica holds newer ones of the same generation (a call in
+    /// progress, or a write not yet done). Fails, installing nothing, if
+    /// Redis cannot be reached.
     pub fn begin(
         &self,
         user: &Key,
         session: Option<&Key>,
-        profiles: &ProfileStore,
-        ledger: &PrivacyLedger,
         ad: &dyn Fn(&str) -> Option<Arc<AdRecord>>,
     ) -> Result<Lease> {
         let loaded = self.store.load(user, session)?;
-        let mut e = self.users.entry(*user).or_default();
-        let fresh = e.calls == 0 || e.generation != loaded.generation;
-        let session_fresh = match session {
-            Some(s) => {
-                let mut n = self.sessions.entry(*s).or_default();
-                *n += 1;
-                *n == 1 || fresh
-            }
-            None => false,
-        };
+        let i = &self.inner;
+        let mut e = i.users.entry(*user).or_default();
+        let fresh = e.idle() || e.generation != loaded.generation;
         if fresh {
-            ledger.install_user(user, &loaded.ledger);
-            profiles.install_user(user, &loaded.blobs, ad);
+            i.ledger.install_user(user, &loaded.ledger);
+            i.profiles.install_user(user, &loaded.blobs, ad);
             e.generation = loaded.generation;
         }
-        if let (true, Some(s)) = (session_fresh, session) {
-            profiles.install_session(user, s, &loaded.blobs);
+        if let Some(s) = session {
+            let mut h = i.sessions.entry(*s).or_default();
+            if h.idle() || fresh {
+                i.profiles.install_session(user, s, &loaded.blobs);
+            }
+            h.calls += 1;
         }
         e.calls += 1;
         Ok(Lease {
@@ -125,71 +150,87 @@ impl Shared {
     /// The generation a privacy request just set (its own later write then
     /// passes the check; those of older reads do not).
     pub fn advance(&self, user: &Key, generation: u64) {
-        if let Some(mut e) = self.users.get_mut(user) {
+        if let Some(mut e) = self.inner.users.get_mut(user) {
             e.generation = generation;
         }
     }
 
-    /// Ends a call: with `write`, its values go to the writer thread (in
-    /// order, per user); once no call of the user is left, they leave memory.
-    pub fn end(&self, lease: Lease, write: bool, profiles: &ProfileStore, ledger: &PrivacyLedger) {
+    /// Ends a call: with `write`, the user is queued for the writer thread
+    /// (which writes the values as they are then); the values leave memory
+    /// once nothing holds them.
+    pub fn end(&self, lease: Lease, write: bool) {
         let Lease { user, session } = lease;
-        let mut e = self.users.entry(user).or_default();
+        let i = &self.inner;
         if write {
-            let job = Job {
-                user,
-                session,
-                generation: e.generation,
-                blobs: profiles.export_user(&user, session.as_ref()),
-            };
-            match self.queue.try_send(job) {
+            if let Some(mut e) = i.users.get_mut(&user) {
+                e.writes += 1;
+            }
+            if let Some(mut h) = session.and_then(|s| i.sessions.get_mut(&s)) {
+                h.writes += 1;
+            }
+            match self.queue.try_send(Job { user, session }) {
                 Ok(()) => {}
                 // The writer is behind (or gone): this call writes itself.
                 Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
-                    write_job(&self.store, &job, self.ttl);
+                    i.write(&job);
                 }
             }
         }
-        if let Some(s) = session {
-            // Dropped under the entry's lock: a call beginning meanwhile
-            // waits, then finds nothing installed and installs afresh.
-            if let dashmap::Entry::Occupied(mut n) = self.sessions.entry(s) {
-                *n.get_mut() = n.get().saturating_sub(1);
-                if *n.get() == 0 {
-                    profiles.evict_session(&s);
-                    n.remove();
-                }
-            }
-        }
-        e.calls = e.calls.saturating_sub(1);
-        if e.calls == 0 {
-            profiles.evict_user(&user);
-            ledger.evict_user(&user);
-            drop(e);
-            self.users.remove_if(&user, |_, f| f.calls == 0);
-        }
+        i.release(&user, session.as_ref(), |h| h.calls -= 1);
     }
 
-    /// Users with calls in progress here.
+    /// Users whose values are held here now.
     pub fn users_in_flight(&self) -> usize {
-        self.users.len()
+        self.inner.users.len()
     }
 }
 
-fn write_job(store: &RedisStore, job: &Job, ttl: Ttls) {
-    // A failed write loses this turn's learning only (the store is counted
-    // down and later turns degrade until it is back); never a privacy request.
-    let _ = store.save(
-        &job.user,
-        job.session.as_ref(),
-        job.generation,
-        &job.blobs,
-        ttl,
-    );
+impl Inner {
+    /// Applies `done` to the holds of the user and session; drops the
+    /// values of whichever nothing holds any more, under the entry's lock (a
+    /// call beginning meanwhile waits, then installs afresh).
+    fn release(&self, user: &Key, session: Option<&Key>, done: impl Fn(&mut Hold)) {
+        if let Some(s) = session {
+            if let dashmap::Entry::Occupied(mut h) = self.sessions.entry(*s) {
+                done(h.get_mut());
+                if h.get().idle() {
+                    self.profiles.evict_session(s);
+                    h.remove();
+                }
+            }
+        }
+        if let dashmap::Entry::Occupied(mut e) = self.users.entry(*user) {
+            done(e.get_mut());
+            if e.get().idle() {
+                self.profiles.evict_user(user);
+                self.ledger.evict_user(user);
+                e.remove();
+            }
+        }
+    }
+
+    /// Writes the user's values as they are now, with their generation.
+    fn write(&self, job: &Job) {
+        let generation = self.users.get(&job.user).map(|e| e.generation);
+        if let Some(generation) = generation {
+            let blobs = self.profiles.export_user(&job.user, job.session.as_ref());
+            // A failed write loses what this turn learnt, never a privacy request
+            // (those are written before they return); the store is marked down
+            // and later turns degrade until it is back.
+            let _ = self.store.save(
+                &job.user,
+                job.session.as_ref(),
+                generation,
+                &blobs,
+                self.ttl,
+            );
+        }
+        self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
+    }
 }
 
-fn write_loop(store: &RedisStore, jobs: Receiver<Job>, ttl: Ttls) {
+fn write_loop(inner: &Inner, jobs: Receiver<Job>) {
     while let Ok(job) = jobs.recv() {
-        write_job(store, &job, ttl);
+        inner.write(&job);
     }
 }

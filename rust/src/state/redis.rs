@@ -25,7 +25,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use parking_lot::Mutex;
 use redis::cluster::{ClusterClient, ClusterConnection};
-use redis::{Client, Connection, ConnectionLike, RedisError, Script, Value};
+use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, Slot, SlotAddr};
+use redis::{Client, Cmd, Connection, ConnectionLike, FromRedisValue, RedisError, Script, Value};
 
 use crate::error::{CoreError, Result};
 use crate::privacy::ledger::hex;
@@ -131,6 +132,44 @@ impl Conn {
         match self {
             Conn::Single(c) => c.as_mut(),
             Conn::Cluster(c) => c.as_mut(),
+        }
+    }
+
+    /// `cmds` in one round trip (per node: ours all name one user's keys,
+    /// which share a slot, so one node).
+    fn pipeline<T: FromRedisValue>(&mut self, cmds: Vec<Cmd>) -> redis::RedisResult<T> {
+        match self {
+            Conn::Single(c) => {
+                let mut p = redis::pipe();
+                for cmd in cmds {
+                    p.add_command(cmd);
+                }
+                p.query(c.as_mut())
+            }
+            Conn::Cluster(c) => {
+                let mut p = redis::cluster::cluster_pipe();
+                for cmd in cmds {
+                    p.add_command(cmd);
+                }
+                p.query(c)
+            }
+        }
+    }
+
+    /// `WAIT` on the connection that wrote `key` (in a cluster, its node's).
+    fn wait(&mut self, key: &str, replicas: u32, timeout_ms: u64) -> redis::RedisResult<i64> {
+        let mut cmd = redis::cmd("WAIT");
+        cmd.arg(replicas).arg(timeout_ms);
+        match self {
+            Conn::Single(c) => cmd.query(c.as_mut()),
+            Conn::Cluster(c) => {
+                let route = Route::with_slot(Slot::for_key(key), SlotAddr::Master);
+                let v = c.route_command(
+                    &cmd,
+                    RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(route)),
+                )?;
+                Ok(redis::from_redis_value(v)?)
+            }
         }
     }
 }
@@ -270,23 +309,36 @@ impl RedisStore {
     }
 
     /// Runs `f` on a pooled connection. An unreachable store fails fast for
-    /// a second after it was found down, then is tried again.
+    /// a second after a user's call found it down, then is tried again.
     fn with<T>(
         &self,
         counter: &AtomicU64,
-        f: impl FnOnce(&mut dyn ConnectionLike) -> redis::RedisResult<T>,
+        f: impl FnOnce(&mut Conn) -> redis::RedisResult<T>,
     ) -> Result<T> {
-        if unix_ms_now() < self.down_until.load(Ordering::Relaxed) {
+        self.with_trip(counter, true, f)
+    }
+
+    /// [`RedisStore::with`]; `trip`: whether a failure marks the store down
+    /// for the users' calls (background work, such as following the catalog
+    /// stream, only retries).
+    fn with_trip<T>(
+        &self,
+        counter: &AtomicU64,
+        trip: bool,
+        f: impl FnOnce(&mut Conn) -> redis::RedisResult<T>,
+    ) -> Result<T> {
+        if trip && unix_ms_now() < self.down_until.load(Ordering::Relaxed) {
             self.stats.failures.fetch_add(1, Ordering::Relaxed);
             return Err(self.unavailable("was unreachable a moment ago"));
         }
         let conn = self.pool.lock().pop();
         let mut conn = match conn.map_or_else(|| self.connect_one(), Ok) {
             Ok(c) => c,
-            Err(e) => return Err(self.failed(&e)),
+            Err(e) if trip => return Err(self.failed(&e)),
+            Err(e) => return Err(self.unavailable(&e.to_string())),
         };
         counter.fetch_add(1, Ordering::Relaxed);
-        match f(conn.dyn_mut()) {
+        match f(&mut conn) {
             Ok(v) => {
                 let mut pool = self.pool.lock();
                 if pool.len() < POOL_IDLE {
@@ -294,15 +346,25 @@ impl RedisStore {
                 }
                 Ok(v)
             }
-            Err(e) if is_unreachable(&e) => Err(self.failed(&e)),
+            Err(e) if is_unreachable(&e) && trip => Err(self.failed(&e)),
+            Err(e) if is_unreachable(&e) => Err(self.unavailable(&e.to_string())),
             Err(e) => Err(CoreError::Internal(format!("redis: {e}"))),
         }
     }
 
     fn failed(&self, e: &RedisError) -> CoreError {
         self.stats.failures.fetch_add(1, Ordering::Relaxed);
-        self.down_until
-            .store(unix_ms_now() + RETRY_AFTER_MS, Ordering::Relaxed);
+        let was = self
+            .down_until
+            .swap(unix_ms_now() + RETRY_AFTER_MS, Ordering::Relaxed);
+        if was == 0 || unix_ms_now() > was + RETRY_AFTER_MS {
+            // Once per outage, not once per call.
+            crate::server::log::record(
+                crate::server::log::Level::Warning,
+                &format!("redis at {} unreachable: {e}", self.endpoint),
+                &[("store", "redis")],
+            );
+        }
         self.pool.lock().clear();
         self.unavailable(&e.to_string())
     }
@@ -316,15 +378,19 @@ impl RedisStore {
 
     /// Reads one user's state (and one session's): one pipelined round trip.
     pub fn load(&self, user: &Key, session: Option<&Key>) -> Result<Loaded> {
-        let mut p = redis::pipe();
-        p.cmd("GET").arg(key(user, "g"));
-        p.cmd("GET").arg(key(user, "p"));
-        p.cmd("GET").arg(key(user, "i"));
-        match session {
-            Some(s) => p.cmd("HGET").arg(key(user, "s")).arg(hex(s)),
-            None => p.cmd("EXISTS").arg(key(user, "s")),
+        let get = |what: &str| {
+            let mut c = redis::cmd("GET");
+            c.arg(key(user, what));
+            c
         };
-        p.cmd("LRANGE").arg(key(user, "l")).arg(0).arg(-1);
+        let mut sess = redis::cmd(if session.is_some() { "HGET" } else { "EXISTS" });
+        sess.arg(key(user, "s"));
+        if let Some(s) = session {
+            sess.arg(hex(s));
+        }
+        let mut ledger = redis::cmd("LRANGE");
+        ledger.arg(key(user, "l")).arg(0).arg(-1);
+        let cmds = vec![get("g"), get("p"), get("i"), sess, ledger];
         type Reply = (
             Option<u64>,
             Option<Vec<u8>>,
@@ -333,7 +399,7 @@ impl RedisStore {
             Vec<Vec<u8>>,
         );
         let (g, profile, impressions, s, ledger): Reply =
-            self.with(&self.stats.reads, |c| p.query(c))?;
+            self.with(&self.stats.reads, |c| c.pipeline(cmds))?;
         let session = match s {
             Value::BulkString(b) => Some(b),
             _ => None,
@@ -374,7 +440,7 @@ impl RedisStore {
             .arg(blobs.session.as_deref().unwrap_or(empty))
             .arg(ttl.session_ms.max(1))
             .arg(MAX_SESSIONS);
-        let written: i64 = self.with(&self.stats.writes, |c| inv.invoke(c))?;
+        let written: i64 = self.with(&self.stats.writes, |c| inv.invoke(c.dyn_mut()))?;
         Ok(written == 1)
     }
 
@@ -388,9 +454,8 @@ impl RedisStore {
             Effect::Erase => "o",
             Effect::Record => "c",
         };
-        let mut p = redis::pipe();
-        p.cmd("EVAL")
-            .arg(PRIVACY_SCRIPT)
+        let mut eval = redis::cmd("EVAL");
+        eval.arg(PRIVACY_SCRIPT)
             .arg(5)
             .arg(key(user, "g"))
             .arg(key(user, "p"))
@@ -399,39 +464,35 @@ impl RedisStore {
             .arg(key(user, "l"))
             .arg(line.trim_end())
             .arg(mode);
-        if self.wait_replicas > 0 {
-            p.cmd("WAIT")
-                .arg(self.wait_replicas)
-                .arg(self.wait_timeout_ms);
-        } else {
-            p.cmd("PING");
-        }
-        let (generation, acked): (u64, Value) = self.with(&self.stats.privacy, |c| p.query(c))?;
-        if self.wait_replicas > 0 {
-            let n = match acked {
-                Value::Int(n) => n,
-                _ => 0,
+        let (wait, timeout) = (self.wait_replicas, self.wait_timeout_ms);
+        let gen_key = key(user, "g");
+        let (generation, acked): (u64, i64) = self.with(&self.stats.privacy, |c| {
+            let generation: u64 = eval.query(c.dyn_mut())?;
+            let acked = if wait > 0 {
+                c.wait(&gen_key, wait, timeout)?
+            } else {
+                0
             };
-            if n < i64::from(self.wait_replicas) {
-                return Err(self.unavailable(&format!(
-                    "recorded the request on its primary, but only {n} of {} replicas \
-                     acknowledged it within {} ms; retry it",
-                    self.wait_replicas, self.wait_timeout_ms
-                )));
-            }
+            Ok((generation, acked))
+        })?;
+        if acked < i64::from(wait) {
+            return Err(self.unavailable(&format!(
+                "recorded the request on its primary, but only {acked} of {wait} replicas \
+                 acknowledged it within {timeout} ms; retry it"
+            )));
         }
         Ok(generation)
     }
 
     /// Appends a catalog write to the stream; returns its entry id.
     pub fn catalog_append(&self, kind: &str, payload: &[u8]) -> Result<String> {
-        self.with(&self.stats.catalog, |c| {
+        self.with_trip(&self.stats.catalog, false, |c| {
             redis::cmd("XADD")
                 .arg(CATALOG_STREAM)
                 .arg("*")
                 .arg(kind)
                 .arg(payload)
-                .query(c)
+                .query(c.dyn_mut())
         })
     }
 
@@ -443,13 +504,16 @@ impl RedisStore {
         count: usize,
         block_ms: u64,
     ) -> Result<Vec<(String, String, Vec<u8>)>> {
-        let reply: Value = self.with(&self.stats.catalog, |c| {
+        let reply: Value = self.with_trip(&self.stats.catalog, false, |c| {
             let mut cmd = redis::cmd("XREAD");
             cmd.arg("COUNT").arg(count);
             if block_ms > 0 {
                 cmd.arg("BLOCK").arg(block_ms);
             }
-            cmd.arg("STREAMS").arg(CATALOG_STREAM).arg(after).query(c)
+            cmd.arg("STREAMS")
+                .arg(CATALOG_STREAM)
+                .arg(after)
+                .query(c.dyn_mut())
         })?;
         Ok(parse_xread(reply))
     }
@@ -457,12 +521,12 @@ impl RedisStore {
     /// The newest catalog snapshot: the stream id it includes and its bytes.
     pub fn catalog_snapshot(&self) -> Result<Option<(String, Vec<u8>)>> {
         let (id, data): (Option<String>, Option<Vec<u8>>) =
-            self.with(&self.stats.catalog, |c| {
+            self.with_trip(&self.stats.catalog, false, |c| {
                 redis::cmd("HMGET")
                     .arg(CATALOG_SNAPSHOT)
                     .arg("id")
                     .arg("data")
-                    .query(c)
+                    .query(c.dyn_mut())
             })?;
         Ok(id.zip(data))
     }
@@ -471,23 +535,23 @@ impl RedisStore {
     /// a newer one is there), then trims the stream before the previous
     /// snapshot: a replica that read that one can still catch up.
     pub fn put_catalog_snapshot(&self, id: &str, bytes: &[u8]) -> Result<bool> {
-        let previous: Option<String> = self.with(&self.stats.catalog, |c| {
+        let previous: Option<String> = self.with_trip(&self.stats.catalog, false, |c| {
             self.snapshot_script
                 .key(CATALOG_SNAPSHOT)
                 .arg(id)
                 .arg(bytes)
-                .invoke(c)
+                .invoke(c.dyn_mut())
         })?;
         let Some(previous) = previous else {
             return Ok(false);
         };
         if previous != "0-0" {
-            self.with(&self.stats.catalog, |c| {
+            self.with_trip(&self.stats.catalog, false, |c| {
                 redis::cmd("XTRIM")
                     .arg(CATALOG_STREAM)
                     .arg("MINID")
                     .arg(&previous)
-                    .query::<i64>(c)
+                    .query::<i64>(c.dyn_mut())
             })?;
         }
         Ok(true)
@@ -500,11 +564,11 @@ impl RedisStore {
             return None;
         }
         let cfg: Vec<String> = self
-            .with(&self.stats.catalog, |c| {
+            .with_trip(&self.stats.catalog, false, |c| {
                 redis::cmd("CONFIG")
                     .arg("GET")
                     .arg("append*")
-                    .query::<Vec<String>>(c)
+                    .query::<Vec<String>>(c.dyn_mut())
             })
             .ok()?;
         let get = |name: &str| {
