@@ -136,6 +136,11 @@ bench: build tools ## run the benchmarks side by side and the load test; writes 
 	$(PY) benches/report.py bench-results/latest.json > bench-results/report.md
 	@cat bench-results/report.md
 	$(PY) -m benches.loadtest --profile --out bench-results/load
+	$(MAKE) bench-store
+
+.PHONY: bench-store
+bench-store: build tools test-system-deps ## the state store's cost: embedded against Redis, same server, same rates
+	$(PY) -m benches.store --out bench-results/store
 
 .PHONY: bench-load
 bench-load: build tools ## open-loop gRPC load test (Go generator + ghz): Score, Chat, Echo, baseline

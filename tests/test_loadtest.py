@@ -158,3 +158,33 @@ def test_load_test_smoke(tmp_path: Path) -> None:
     report = (out / "report.md").read_text()
     assert "## Targets (issue 9)" in report and "latency_cdf.png" in report
     assert "## Many live Chat sessions" in report and "generator CPU (cores)" in report
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="run `make test-system-deps`")
+def test_store_bench_smoke(tmp_path: Path) -> None:
+    """`benches.store` at a low rate: embedded and Redis servers start, the generator
+    drives both, the round trips per Score are counted from the server's metrics (one
+    read per Score, a write at most), Redis's memory per user is measured, and the
+    report and plot are written. No timing is asserted."""
+    _tool("chatads-loadgen")
+    out = tmp_path / "store"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benches.store", "--smoke", f"--out={out}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads((out / "results.json").read_text())
+    by = {r["backend"]: r for r in results["runs"]}
+    assert set(by) == {"embedded", "redis"}
+    assert all(r["errors"] == 0 for r in by.values()), by
+    trips = by["redis"]["round_trips_per_score"]
+    assert trips["turns"] > 0 and trips["reads"] == 1.0 and 0 < trips["writes"] <= 1.0
+    assert by["embedded"]["round_trips_per_score"]["reads"] is None
+    assert results["sizing"]["users"] > 0 and results["sizing"]["bytes_per_user"] > 0
+    assert (out / "store.png").stat().st_size > 0 and "bytes per user" in (
+        out / "report.md"
+    ).read_text()

@@ -41,6 +41,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000) is free and in range too."""
+    for port in range(20_000, 55_000, 7):
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 10_000))
+        except OSError:
+            continue
+        if port not in _taken:
+            _taken.add(port)
+            return port
+    raise AssertionError("no free port pair for a cluster node")
+
+
+_taken: set[int] = set()
+
+
 class Redis:
     """One redis-server process on a loopback port, its files in `dir`: AOF on with
     `appendfsync always` (what docs/scale-out.md asks of operators), RDB uncompressed so
@@ -48,7 +66,7 @@ class Redis:
 
     def __init__(self, dir: Path, *, cluster: bool = False) -> None:
         self.dir = dir
-        self.port = free_port()
+        self.port = free_cluster_port() if cluster else free_port()
         self.cluster = cluster
         self.proc: subprocess.Popen[bytes] | None = None
         dir.mkdir(parents=True, exist_ok=True)
@@ -344,36 +362,38 @@ def test_server_replicas_share_state_and_survive_kill_9(
     tmp_path: Path, redis: Redis, transport: str
 ) -> None:
     del transport
-    with replicas(tmp_path, redis.url) as [(proc_a, addr_a), (_, addr_b)]:
-        with grpc.insecure_channel(addr_a) as ca, grpc.insecure_channel(addr_b) as cb:
-            (sa, pa), (sb, pb_) = stubs(ca), stubs(cb)
-            first = turn(sa, "srv-user")
-            assert first.ads and first.profile_updated
-            assert turn(sb, "srv-user").personalization == pb.PERSONALIZED
-            pa.HideAd(pb.HideAdRequest(user_id="srv-user", ad_id=first.ads[0].ad_id))
-            pa.BlockTopic(pb.TopicControlRequest(user_id="srv-user", topic_id=299))
-            got = pb_.GetControls(pb.GetControlsRequest(user_id="srv-user"))
-            assert [h.ad_id for h in got.hidden_ads] == [first.ads[0].ad_id]
-            proc_a.send_signal(signal.SIGKILL)
-            proc_a.wait(timeout=10)
-            # The other replica serves on, with everything.
-            resp = turn(sb, "srv-user", session="after")
-            assert first.ads[0].ad_id not in {a.ad_id for a in resp.ads}
-            assert pb_.GetProfile(pb.GetProfileRequest(user_id="srv-user")).exists
-            # Redis down: Score degrades, a privacy request is refused, not dropped.
-            redis.kill()
-            resp = turn(sb, "srv-user", session="down")
-            assert "profile_store_unavailable" in resp.reasons
-            assert resp.personalization == pb.CONTEXTUAL
-            with pytest.raises(grpc.RpcError) as e:
-                pb_.ForgetUser(pb.ForgetUserRequest(user_id="srv-user"), timeout=10)
-            assert e.value.code() == grpc.StatusCode.UNAVAILABLE, e.value
-            redis.start()
-            wait_until(
-                lambda: "profile_store_unavailable"
-                not in turn(sb, "srv-user", session="back").reasons
-            )
-            assert pb_.ForgetUser(pb.ForgetUserRequest(user_id="srv-user"), timeout=10).had_data
+    with (
+        replicas(tmp_path, redis.url) as [(proc_a, addr_a), (_, addr_b)],
+        grpc.insecure_channel(addr_a) as ca,
+        grpc.insecure_channel(addr_b) as cb,
+    ):
+        (sa, pa), (sb, pb_) = stubs(ca), stubs(cb)
+        first = turn(sa, "srv-user")
+        assert first.ads and first.profile_updated
+        assert turn(sb, "srv-user").personalization == pb.PERSONALIZED
+        pa.HideAd(pb.HideAdRequest(user_id="srv-user", ad_id=first.ads[0].ad_id))
+        pa.BlockTopic(pb.TopicControlRequest(user_id="srv-user", topic_id=299))
+        got = pb_.GetControls(pb.GetControlsRequest(user_id="srv-user"))
+        assert [h.ad_id for h in got.hidden_ads] == [first.ads[0].ad_id]
+        proc_a.send_signal(signal.SIGKILL)
+        proc_a.wait(timeout=10)
+        # The other replica serves on, with everything.
+        resp = turn(sb, "srv-user", session="after")
+        assert first.ads[0].ad_id not in {a.ad_id for a in resp.ads}
+        assert pb_.GetProfile(pb.GetProfileRequest(user_id="srv-user")).exists
+        # Redis down: Score degrades, a privacy request is refused, not dropped.
+        redis.kill()
+        resp = turn(sb, "srv-user", session="down")
+        assert "profile_store_unavailable" in resp.reasons
+        assert resp.personalization == pb.CONTEXTUAL
+        with pytest.raises(grpc.RpcError) as e:
+            pb_.ForgetUser(pb.ForgetUserRequest(user_id="srv-user"), timeout=10)
+        assert e.value.code() == grpc.StatusCode.UNAVAILABLE, e.value
+        redis.start()
+        wait_until(
+            lambda: "profile_store_unavailable" not in turn(sb, "srv-user", session="back").reasons
+        )
+        assert pb_.ForgetUser(pb.ForgetUserRequest(user_id="srv-user"), timeout=10).had_data
     # The killed replica restarts with everything: state and catalog are in Redis.
     with replicas(tmp_path, redis.url, n=1) as [(_, addr)], grpc.insecure_channel(addr) as ch:
         s, p = stubs(ch)

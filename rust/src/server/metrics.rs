@@ -121,6 +121,8 @@ impl Metrics {
             .expect("text encoding never fails");
         let mut out = String::from_utf8(buf).expect("prometheus text is UTF-8");
         let s = engine.catalog.stats();
+        // Families with labels, written after the others.
+        let mut labelled = String::new();
         let mut figure = |name: &str, kind: &str, help: &str, value: f64| {
             let _ = write!(
                 out,
@@ -181,6 +183,33 @@ impl Metrics {
             "turns that reached scoring since start",
             engine.turns_scored.load(Ordering::Relaxed) as f64,
         );
+        if let Some(shared) = &engine.shared {
+            let st = &shared.store.stats;
+            figure(
+                "chatads_store_failures_total",
+                "counter",
+                "calls that found the shared state store unreachable",
+                st.failures.load(Ordering::Relaxed) as f64,
+            );
+            let name = "chatads_store_round_trips_total";
+            let _ = write!(
+                labelled,
+                "# HELP {name} round trips to the shared state store (Redis), by kind\n\
+                 # TYPE {name} counter\n"
+            );
+            for (kind, n) in [
+                ("read", &st.reads),
+                ("write", &st.writes),
+                ("privacy", &st.privacy),
+                ("catalog", &st.catalog),
+            ] {
+                let _ = writeln!(
+                    labelled,
+                    "{name}{{kind=\"{kind}\"}} {}",
+                    n.load(Ordering::Relaxed)
+                );
+            }
+        }
         if let Some(age) = engine.snapshot_age_s(now) {
             figure(
                 "chatads_snapshot_age_seconds",
@@ -189,6 +218,7 @@ impl Metrics {
                 age,
             );
         }
+        out.push_str(&labelled);
         out
     }
 }
