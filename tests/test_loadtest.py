@@ -179,10 +179,11 @@ def test_store_bench_smoke(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     results = json.loads((out / "results.json").read_text())
     by = {r["backend"]: r for r in results["runs"]}
-    assert set(by) == {"embedded", "redis"}
+    assert set(by) == {"embedded", "redis", "redis-everysec"}
     assert all(r["errors"] == 0 for r in by.values()), by
-    trips = by["redis"]["round_trips_per_score"]
-    assert trips["turns"] > 0 and trips["reads"] == 1.0 and 0 < trips["writes"] <= 1.0
+    for name in ("redis", "redis-everysec"):
+        trips = by[name]["round_trips_per_score"]
+        assert trips["turns"] > 0 and trips["reads"] == 1.0 and 0 < trips["writes"] <= 1.0
     assert by["embedded"]["round_trips_per_score"]["reads"] is None
     assert results["sizing"]["users"] > 0 and results["sizing"]["bytes_per_user"] > 0
     assert (out / "store.png").stat().st_size > 0 and "bytes per user" in (

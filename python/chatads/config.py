@@ -46,7 +46,8 @@ class Settings(BaseSettings):
         0,
         ge=0,
         le=256,
-        description="engine worker threads; 0 = auto (native: one per core, grpcio: 8)",
+        description="engine worker threads; 0 = auto (native: one per core, or 32 at least "
+        "with redis_url, whose calls wait on the network; grpcio: 8)",
     )
     io_threads: int = Field(
         1,
@@ -308,7 +309,12 @@ class Settings(BaseSettings):
         if self.transport == "grpcio":
             return 8
         # The cores this process may run on (taskset/cgroups), not the machine's.
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        if self.redis_url:
+            # A call waits a round trip to Redis on its worker (the engine's calls are
+            # blocking): enough workers that the core stays busy meanwhile.
+            return max(32, 8 * cores)
+        return cores
 
     def guard_json(self) -> str:
         """The guard's settings as the Rust engine reads them."""

@@ -172,7 +172,7 @@ impl Shared {
                 Ok(()) => {}
                 // The writer is behind (or gone): this call writes itself.
                 Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
-                    i.write(&job);
+                    i.write(&[job]);
                 }
             }
         }
@@ -209,28 +209,43 @@ impl Inner {
         }
     }
 
-    /// Writes the user's values as they are now, with their generation.
-    fn write(&self, job: &Job) {
-        let generation = self.users.get(&job.user).map(|e| e.generation);
-        if let Some(generation) = generation {
-            let blobs = self.profiles.export_user(&job.user, job.session.as_ref());
-            // A failed write loses what this turn learnt, never a privacy request
-            // (those are written before they return); the store is marked down
-            // and later turns degrade until it is back.
-            let _ = self.store.save(
-                &job.user,
-                job.session.as_ref(),
-                generation,
-                &blobs,
-                self.ttl,
-            );
+    /// Writes the users' values as they are now, with their generations, in
+    /// one round trip.
+    fn write(&self, jobs: &[Job]) {
+        let writes: Vec<redis::Write<'_>> = jobs
+            .iter()
+            .filter_map(|job| {
+                let generation = self.users.get(&job.user).map(|e| e.generation)?;
+                Some(redis::Write {
+                    user: &job.user,
+                    session: job.session.as_ref(),
+                    generation,
+                    blobs: self.profiles.export_user(&job.user, job.session.as_ref()),
+                })
+            })
+            .collect();
+        // A failed write loses what these turns learnt, never a privacy request
+        // (those are written before they return); the store is marked down and
+        // later turns degrade until it is back.
+        let _ = self.store.save_batch(&writes, self.ttl);
+        for job in jobs {
+            self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
         }
-        self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
     }
 }
 
+/// Writes queued at once go in one round trip, at most this many.
+const BATCH: usize = 256;
+
 fn write_loop(inner: &Inner, jobs: Receiver<Job>) {
-    while let Ok(job) = jobs.recv() {
-        inner.write(&job);
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        inner.write(&batch);
     }
 }
