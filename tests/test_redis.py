@@ -287,7 +287,16 @@ def test_with_redis_down_score_is_contextual_and_privacy_requests_unavailable(
     a.load_demo_catalog(500)
     a.score("down", "s", TRAVEL)
     wait_until(lambda: a.profile("down") is not None)
+    a.set_personalization("no-ads", "none")
+    hidden = a.score("hider", "s", TRAVEL).ads[0].ad_id
+    a.hide_ad("hider", hidden)
     redis.kill()
+    # Choices this replica saw lately still hold while Redis is away.
+    resp = a.score("no-ads", "s", TRAVEL)
+    assert not resp.ads and "user_chose_no_ads" in resp.reasons, resp.reasons
+    for i in range(3):
+        resp = a.score("hider", f"o{i}", TRAVEL)
+        assert resp.ads and hidden not in {x.ad_id for x in resp.ads}
     resp = a.score("down", "s", TRAVEL)
     assert resp.ads, "contextual ads are still served"
     assert resp.personalization == "CONTEXTUAL"

@@ -68,7 +68,11 @@ impl Engine {
             let ad = |id: &str| self.catalog.get(id);
             match shared.begin(user, session, &ad) {
                 Ok(lease) => call.lease = Some(lease),
-                Err(e) => call.unavailable = Some(e),
+                Err(e) => {
+                    call.lease = Some(shared.begin_offline(user));
+                    call.write = false;
+                    call.unavailable = Some(e);
+                }
             }
         }
         call
@@ -84,10 +88,10 @@ impl Engine {
                 Op::OptOut => Effect::Erase,
                 _ => Effect::Record,
             };
-            let generation = shared
-                .store
-                .privacy(user, &line_for(&op, user, ms), effect)?;
+            let line = line_for(&op, user, ms);
+            let generation = shared.store.privacy(user, &line, effect)?;
             shared.advance(user, generation);
+            shared.noted(user, &line, effect);
         }
         self.ledger.record(op, *user, ms)
     }

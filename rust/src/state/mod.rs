@@ -75,7 +75,13 @@ struct Inner {
     ledger: Arc<PrivacyLedger>,
     users: DashMap<Key, Hold, FxBuildHasher>,
     sessions: DashMap<Key, Hold, FxBuildHasher>,
+    /// The ledger lines of users seen lately who hold controls or opted out
+    /// (few do): while Redis cannot be reached, their choices still hold.
+    recent_controls: quick_cache::sync::Cache<Key, Arc<Vec<Vec<u8>>>>,
 }
+
+/// Users whose controls this replica remembers for an outage.
+const RECENT_CONTROLS: usize = 100_000;
 
 /// The Redis-backed store with this replica's working set.
 pub struct Shared {
@@ -100,6 +106,7 @@ impl Shared {
             ledger,
             users: DashMap::with_hasher(FxBuildHasher),
             sessions: DashMap::with_hasher(FxBuildHasher),
+            recent_controls: quick_cache::sync::Cache::new(RECENT_CONTROLS),
         });
         let (queue, jobs) = sync_channel(QUEUE);
         let writer = inner.clone();
@@ -126,6 +133,12 @@ impl Shared {
     ) -> Result<Lease> {
         let loaded = self.store.load(user, session)?;
         let i = &self.inner;
+        if loaded.ledger.is_empty() {
+            i.recent_controls.remove(user);
+        } else {
+            i.recent_controls
+                .insert(*user, Arc::new(loaded.ledger.clone()));
+        }
         let mut e = i.users.entry(*user).or_default();
         let fresh = e.idle() || e.generation != loaded.generation;
         if fresh {
@@ -145,6 +158,36 @@ impl Shared {
             user: *user,
             session: session.copied(),
         })
+    }
+
+    /// While Redis cannot be reached: holds the user with the controls this
+    /// replica saw last for them (a user it never saw holds none), so that a
+    /// contextual answer still honours hides, blocks and "no ads".
+    pub fn begin_offline(&self, user: &Key) -> Lease {
+        let i = &self.inner;
+        let mut e = i.users.entry(*user).or_default();
+        if e.idle() {
+            if let Some(lines) = i.recent_controls.get(user) {
+                i.ledger.install_user(user, &lines);
+            }
+        }
+        e.calls += 1;
+        Lease {
+            user: *user,
+            session: None,
+        }
+    }
+
+    /// A privacy request just recorded for the user: remembered for an outage
+    /// with the user's earlier lines (a forget leaves only itself, as in Redis).
+    pub fn noted(&self, user: &Key, line: &str, effect: Effect) {
+        let c = &self.inner.recent_controls;
+        let mut lines = match (effect, c.get(user)) {
+            (Effect::Forget, _) | (_, None) => Vec::new(),
+            (_, Some(old)) => (*old).clone(),
+        };
+        lines.push(line.trim_end().as_bytes().to_vec());
+        c.insert(*user, Arc::new(lines));
     }
 
     /// The generation a privacy request just set (its own later write then
