@@ -364,6 +364,26 @@ def test_no_raw_user_id_or_chat_text_in_redis_files(redis: Redis) -> None:
     assert len(tags) == 1 and len(next(iter(tags))) == len("ca:{") + 32
 
 
+def test_privacy_requests_wait_for_a_redis_replica_when_asked(redis: Redis, tmp_path: Path) -> None:
+    """With `redis_wait_replicas = 1` a privacy request returns once a Redis replica
+    has it (`WAIT`), and fails UNAVAILABLE, saying so, when none acknowledges it."""
+    follower = Redis(tmp_path / "follower")
+    follower.start()
+    try:
+        follower.cli("REPLICAOF", "127.0.0.1", str(redis.port))
+        wait_until(lambda: "master_link_status:up" in follower.cli("INFO", "replication"), 15)
+        a = replica(redis.url, redis_wait_replicas=1)
+        a.load_demo_catalog(200)
+        a.block_topic("waiter", 299)
+        key = next(k for k in follower.cli("KEYS", "ca:{*}:l").split())
+        assert follower.cli("LLEN", key) == "1"  # on the replica when the call returned
+        follower.kill()
+        with pytest.raises(UnavailableError, match="0 of 1 replicas"):
+            a.hide_ad("waiter", "demo-000001")
+    finally:
+        follower.stop()
+
+
 # ---- real servers: replicas behind two addresses, kill -9 ------------------------
 
 
@@ -379,6 +399,8 @@ def test_server_replicas_share_state_and_survive_kill_9(
         (sa, pa), (sb, pb_) = stubs(ca), stubs(cb)
         first = turn(sa, "srv-user")
         assert first.ads and first.profile_updated
+        turn(sa, "srv-keeper")
+        pa.BlockTopic(pb.TopicControlRequest(user_id="srv-keeper", topic_id=299))
         assert turn(sb, "srv-user").personalization == pb.PERSONALIZED
         pa.HideAd(pb.HideAdRequest(user_id="srv-user", ad_id=first.ads[0].ad_id))
         pa.BlockTopic(pb.TopicControlRequest(user_id="srv-user", topic_id=299))
@@ -406,6 +428,9 @@ def test_server_replicas_share_state_and_survive_kill_9(
     # The killed replica restarts with everything: state and catalog are in Redis.
     with replicas(tmp_path, redis.url, n=1) as [(_, addr)], grpc.insecure_channel(addr) as ch:
         s, p = stubs(ch)
+        assert p.GetProfile(pb.GetProfileRequest(user_id="srv-keeper")).exists
+        kept = p.GetControls(pb.GetControlsRequest(user_id="srv-keeper"))
+        assert [t.id for t in kept.blocked_topics] == [299]
         assert not p.GetProfile(pb.GetProfileRequest(user_id="srv-user")).exists
         assert not p.GetControls(pb.GetControlsRequest(user_id="srv-user")).hidden_ads
         assert turn(s, "someone-new").ads

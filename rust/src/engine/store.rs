@@ -89,8 +89,10 @@ impl Engine {
                 _ => Effect::Record,
             };
             let line = line_for(&op, user, ms);
-            let generation = shared.store.privacy(user, &line, effect)?;
-            shared.advance(user, generation);
+            shared.privacy_begins(user);
+            let recorded = shared.store.privacy(user, &line, effect);
+            shared.advance(user, recorded.as_ref().ok().copied());
+            recorded?;
             shared.noted(user, &line, effect);
         }
         self.ledger.record(op, *user, ms)

@@ -51,6 +51,9 @@ const QUEUE: usize = 8192;
 struct Hold {
     calls: u32,
     writes: u32,
+    /// Privacy requests of this replica between their generation bump in
+    /// Redis and [`Shared::advance`]: a write read meanwhile is retried.
+    privacy: u32,
     generation: u64,
 }
 
@@ -140,7 +143,9 @@ impl Shared {
                 .insert(*user, Arc::new(loaded.ledger.clone()));
         }
         let mut e = i.users.entry(*user).or_default();
-        let fresh = e.idle() || e.generation != loaded.generation;
+        // Generations only grow: an older one than held here was read before a
+        // privacy request this replica made meanwhile, whose effect it holds.
+        let fresh = e.idle() || loaded.generation > e.generation;
         if fresh {
             i.ledger.install_user(user, &loaded.ledger);
             i.profiles.install_user(user, &loaded.blobs, ad);
@@ -190,11 +195,22 @@ impl Shared {
         c.insert(*user, Arc::new(lines));
     }
 
-    /// The generation a privacy request just set (its own later write then
-    /// passes the check; those of older reads do not).
-    pub fn advance(&self, user: &Key, generation: u64) {
+    /// A privacy request of a call holding the user is about to bump the
+    /// generation in Redis; [`Shared::advance`] ends it.
+    pub fn privacy_begins(&self, user: &Key) {
         if let Some(mut e) = self.inner.users.get_mut(user) {
-            e.generation = generation;
+            e.privacy += 1;
+        }
+    }
+
+    /// The generation a privacy request just set (`None`: it failed): its own
+    /// later writes then pass the check, those of older reads do not.
+    pub fn advance(&self, user: &Key, generation: Option<u64>) {
+        if let Some(mut e) = self.inner.users.get_mut(user) {
+            e.privacy = e.privacy.saturating_sub(1);
+            if let Some(g) = generation {
+                e.generation = e.generation.max(g);
+            }
         }
     }
 
@@ -215,7 +231,13 @@ impl Shared {
                 Ok(()) => {}
                 // The writer is behind (or gone): this call writes itself.
                 Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
-                    i.write(&[job]);
+                    let mut left = vec![(job, 0)];
+                    while !left.is_empty() {
+                        left = i.write(left);
+                        if !left.is_empty() {
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                        }
+                    }
                 }
             }
         }
@@ -253,42 +275,88 @@ impl Inner {
     }
 
     /// Writes the users' values as they are now, with their generations, in
-    /// one round trip.
-    fn write(&self, jobs: &[Job]) {
-        let writes: Vec<redis::Write<'_>> = jobs
+    /// one round trip. Returns the jobs to try again: refused because this
+    /// replica's own privacy request moved the generation meanwhile (its
+    /// effect is in the values here, so they must still be written).
+    fn write(&self, jobs: Vec<(Job, u32)>) -> Vec<(Job, u32)> {
+        let mut sent = Vec::with_capacity(jobs.len());
+        let mut retry = Vec::new();
+        let mut writes = Vec::with_capacity(jobs.len());
+        for (job, tries) in jobs {
+            let hold = self.users.get(&job.user).map(|e| *e);
+            match hold {
+                Some(h) if h.privacy > 0 && tries < MAX_TRIES => retry.push((job, tries + 1)),
+                Some(h) => {
+                    writes.push((
+                        h.generation,
+                        self.profiles.export_user(&job.user, job.session.as_ref()),
+                    ));
+                    sent.push((job, tries));
+                }
+                None => sent.push((job, tries)),
+            }
+        }
+        let batch: Vec<redis::Write<'_>> = sent
             .iter()
-            .filter_map(|job| {
-                let generation = self.users.get(&job.user).map(|e| e.generation)?;
-                Some(redis::Write {
-                    user: &job.user,
-                    session: job.session.as_ref(),
-                    generation,
-                    blobs: self.profiles.export_user(&job.user, job.session.as_ref()),
-                })
+            .zip(&writes)
+            .map(|((job, _), (generation, blobs))| redis::Write {
+                user: &job.user,
+                session: job.session.as_ref(),
+                generation: *generation,
+                blobs: blobs.clone(),
             })
             .collect();
         // A failed write loses what these turns learnt, never a privacy request
         // (those are written before they return); the store is marked down and
         // later turns degrade until it is back.
-        let _ = self.store.save_batch(&writes, self.ttl);
-        for job in jobs {
-            self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
+        let written = self.store.save_batch(&batch, self.ttl).unwrap_or_default();
+        drop(batch);
+        for (k, (job, tries)) in sent.into_iter().enumerate() {
+            let refused = written.get(k) == Some(&false);
+            let moved = refused
+                && self.users.get(&job.user).is_some_and(|e| {
+                    e.privacy > 0 || writes.get(k).is_some_and(|w| w.0 != e.generation)
+                });
+            if moved && tries < MAX_TRIES {
+                retry.push((job, tries + 1));
+            } else {
+                self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
+            }
         }
+        retry
     }
 }
+
+/// How often a write refused by this replica's own privacy request is tried again.
+const MAX_TRIES: u32 = 50;
 
 /// Writes queued at once go in one round trip, at most this many.
 const BATCH: usize = 256;
 
 fn write_loop(inner: &Inner, jobs: Receiver<Job>) {
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
+    let mut retry: Vec<(Job, u32)> = Vec::new();
+    loop {
+        let first = if retry.is_empty() {
+            match jobs.recv() {
+                Ok(job) => Some(job),
+                Err(_) => return,
+            }
+        } else {
+            // Retries wait a moment for the privacy request to finish.
+            match jobs.recv_timeout(std::time::Duration::from_millis(1)) {
+                Ok(job) => Some(job),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        let mut batch = std::mem::take(&mut retry);
+        batch.extend(first.map(|j| (j, 0)));
         while batch.len() < BATCH {
             match jobs.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(job) => batch.push((job, 0)),
                 Err(_) => break,
             }
         }
-        inner.write(&batch);
+        retry = inner.write(batch);
     }
 }

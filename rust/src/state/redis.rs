@@ -283,7 +283,9 @@ impl RedisStore {
             timeout,
             down_until: AtomicU64::new(0),
             wait_replicas,
-            wait_timeout_ms: timeout.as_millis().max(1) as u64,
+            // Within the connection's timeout, so that a WAIT that runs out reads as
+            // "too few replicas", not as a store that does not answer.
+            wait_timeout_ms: (timeout.as_millis() / 2).max(1) as u64,
             snapshot_script: Script::new(SNAPSHOT_SCRIPT),
             stats: StoreStats::default(),
         };
@@ -425,10 +427,11 @@ impl RedisStore {
     /// a cluster, the pipeline is split by the nodes the users' slots live
     /// on), each unless a privacy request landed since its `generation` was
     /// read. Batching matters with `appendfsync always`: Redis syncs its AOF
-    /// once per batch, not once per write. Returns how many were written.
-    pub fn save_batch(&self, writes: &[Write<'_>], ttl: Ttls) -> Result<usize> {
+    /// once per batch, not once per write. Returns, for each, whether it was
+    /// written (false: the generation had moved).
+    pub fn save_batch(&self, writes: &[Write<'_>], ttl: Ttls) -> Result<Vec<bool>> {
         if writes.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let empty: &[u8] = &[];
         let cmds: Vec<Cmd> = writes
@@ -454,7 +457,7 @@ impl RedisStore {
             })
             .collect();
         let written: Vec<i64> = self.with(&self.stats.writes, |c| c.pipeline(cmds))?;
-        Ok(written.iter().filter(|&&w| w == 1).count())
+        Ok(written.iter().map(|&w| w == 1).collect())
     }
 
     /// Records a privacy request (its ledger `line`) durably before
