@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -51,6 +52,21 @@ def _tool(name: str) -> str:
 
 
 @pytest.mark.slow
+def _smoke(module: str, out: Path) -> dict[str, Any]:
+    """Runs a benchmark module with `--smoke`; its results.json."""
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--smoke", f"--out={out}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results: dict[str, Any] = json.loads((out / "results.json").read_text())
+    return results
+
+
 def test_load_test_smoke(tmp_path: Path) -> None:
     """The whole load test at a low rate on tiny sizes: the servers (chatads on both
     transports, the baseline, the minimal echo server) start, the Go generator and ghz
@@ -59,16 +75,7 @@ def test_load_test_smoke(tmp_path: Path) -> None:
     _tool("chatads-loadgen")
     _tool("ghz")
     out = tmp_path / "load"
-    proc = subprocess.run(
-        [sys.executable, "-m", "benches.loadtest", "--smoke", f"--out={out}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    results = json.loads((out / "results.json").read_text())
+    results = _smoke("benches.loadtest", out)
     assert {
         "meta",
         "compare",
@@ -168,16 +175,7 @@ def test_store_bench_smoke(tmp_path: Path) -> None:
     report and plot are written. No timing is asserted."""
     _tool("chatads-loadgen")
     out = tmp_path / "store"
-    proc = subprocess.run(
-        [sys.executable, "-m", "benches.store", "--smoke", f"--out={out}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    results = json.loads((out / "results.json").read_text())
+    results = _smoke("benches.store", out)
     by = {r["backend"]: r for r in results["runs"]}
     assert set(by) == {"embedded", "redis", "redis-everysec"}
     assert all(r["errors"] == 0 for r in by.values()), by

@@ -325,7 +325,10 @@ def test_redis_restarted_from_its_aof_loses_nothing_acknowledged(redis: Redis) -
     wait_until(lambda: a.profile("gone") is not None)
     a.forget_user("gone")
     a.set_opt_out("out", True)
-    wait_until(lambda: redis.cli("KEYS", "ca:{*}:p") != "")
+    try:  # the turns' writes reach Redis after the replies
+        wait_until(lambda: redis.cli("KEYS", "ca:{*}:p") != "", timeout=10.0)
+    except AssertionError:
+        raise AssertionError(f"no profile written: {a.stats()}, {redis.cli('KEYS', '*')}") from None
     redis.kill()
     redis.start()
     b = replica(redis.url)

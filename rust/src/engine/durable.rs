@@ -29,6 +29,13 @@ const SNAPSHOT_VERSION: u32 = 1;
 const LOG_UPSERT: u8 = 1;
 const LOG_DELETE: u8 = 2;
 
+/// What a logged catalog write does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LoggedWrite {
+    Upsert,
+    Delete,
+}
+
 impl Engine {
     /// Restores the catalog (snapshot, then the log's writes since) and the
     /// profiles (last snapshot, minus every user forgotten or opted out since).
@@ -49,19 +56,12 @@ impl Engine {
         }
         let (wal, ops) = Wal::open(&dir.join(CATALOG_LOG), &mut report)?;
         for (op, payload) in ops {
-            match op {
-                LOG_UPSERT => match wire::UpsertAdsRequest::decode(payload.as_slice()) {
-                    Ok(req) => self.apply_logged_upsert(req.ads, &mut report),
-                    Err(e) => report.push(format!("{CATALOG_LOG}: an upsert does not decode: {e}")),
-                },
-                LOG_DELETE => match wire::DeleteAdsRequest::decode(payload.as_slice()) {
-                    Ok(req) => {
-                        self.catalog.delete_unfolded(&req.ad_ids);
-                    }
-                    Err(e) => report.push(format!("{CATALOG_LOG}: a delete does not decode: {e}")),
-                },
-                other => report.push(format!("{CATALOG_LOG}: unknown operation {other}")),
-            }
+            let write = match op {
+                LOG_UPSERT => Some(LoggedWrite::Upsert),
+                LOG_DELETE => Some(LoggedWrite::Delete),
+                _ => None,
+            };
+            self.apply_logged(write, &payload, CATALOG_LOG, &mut report);
         }
         self.wal = Some(wal);
         if !self.catalog.is_empty() {
@@ -135,6 +135,31 @@ impl Engine {
                 "semantic minilm-static-v1 d={} seed={} mix={},{},{}",
                 c.d, c.seed, c.text_mix.semantic, c.text_mix.topics, c.text_mix.hashing
             ),
+        }
+    }
+
+    /// Replays one logged catalog write (from the write-ahead log or the
+    /// shared store's stream, named by `source` in the report); `None`: an
+    /// operation this release does not know.
+    pub(super) fn apply_logged(
+        &self,
+        write: Option<LoggedWrite>,
+        payload: &[u8],
+        source: &str,
+        report: &mut Vec<String>,
+    ) {
+        match write {
+            Some(LoggedWrite::Upsert) => match wire::UpsertAdsRequest::decode(payload) {
+                Ok(req) => self.apply_logged_upsert(req.ads, report),
+                Err(e) => report.push(format!("{source}: an upsert does not decode: {e}")),
+            },
+            Some(LoggedWrite::Delete) => match wire::DeleteAdsRequest::decode(payload) {
+                Ok(req) => {
+                    self.catalog.delete_unfolded(&req.ad_ids);
+                }
+                Err(e) => report.push(format!("{source}: a delete does not decode: {e}")),
+            },
+            None => report.push(format!("{source}: an unknown operation")),
         }
     }
 

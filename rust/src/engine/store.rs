@@ -18,6 +18,7 @@ use crate::state::{Effect, Lease};
 use crate::wire;
 
 use super::catalog::wire_ad;
+use super::durable::LoggedWrite;
 use super::{unix_ms, Engine};
 
 /// Catalog writes read from the stream per round trip.
@@ -120,19 +121,17 @@ impl Engine {
         let mut report = Vec::new();
         for (id, kind, payload) in entries {
             let _w = self.catalog_writes.lock();
-            match kind.as_str() {
-                LOG_UPSERT => match wire::UpsertAdsRequest::decode(payload.as_slice()) {
-                    Ok(req) => self.apply_logged_upsert(req.ads, &mut report),
-                    Err(e) => report.push(format!("catalog stream {id}: does not decode: {e}")),
-                },
-                LOG_DELETE => match wire::DeleteAdsRequest::decode(payload.as_slice()) {
-                    Ok(req) => {
-                        self.catalog.delete_unfolded(&req.ad_ids);
-                    }
-                    Err(e) => report.push(format!("catalog stream {id}: does not decode: {e}")),
-                },
-                other => report.push(format!("catalog stream {id}: unknown kind {other:?}")),
-            }
+            let write = match kind.as_str() {
+                LOG_UPSERT => Some(LoggedWrite::Upsert),
+                LOG_DELETE => Some(LoggedWrite::Delete),
+                _ => None,
+            };
+            self.apply_logged(
+                write,
+                &payload,
+                &format!("catalog stream {id}"),
+                &mut report,
+            );
             *self.catalog_position.lock() = id;
         }
         for line in report {

@@ -293,7 +293,8 @@ impl Inner {
                     ));
                     sent.push((job, tries));
                 }
-                None => sent.push((job, tries)),
+                // Not held (cannot happen while the job counts as a write): nothing to write.
+                None => {}
             }
         }
         let batch: Vec<redis::Write<'_>> = sent
@@ -309,7 +310,28 @@ impl Inner {
         // A failed write loses what these turns learnt, never a privacy request
         // (those are written before they return); the store is marked down and
         // later turns degrade until it is back.
-        let written = self.store.save_batch(&batch, self.ttl).unwrap_or_default();
+        let written = match self.store.save_batch(&batch, self.ttl) {
+            Ok(w) => w,
+            Err(_) => {
+                // Redis did not answer (or answered too late): try these again
+                // once it is back, for a few seconds; after that what these
+                // turns learnt is lost (never a privacy request: those are
+                // written before they return).
+                drop(batch);
+                std::thread::sleep(STORE_RETRY);
+                return retry
+                    .into_iter()
+                    .chain(sent.into_iter().filter_map(|(job, tries)| {
+                        if tries < MAX_TRIES {
+                            Some((job, tries + MAX_TRIES / STORE_TRIES))
+                        } else {
+                            self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
+                            None
+                        }
+                    }))
+                    .collect();
+            }
+        };
         drop(batch);
         for (k, (job, tries)) in sent.into_iter().enumerate() {
             let refused = written.get(k) == Some(&false);
@@ -329,6 +351,10 @@ impl Inner {
 
 /// How often a write refused by this replica's own privacy request is tried again.
 const MAX_TRIES: u32 = 50;
+/// How often a write that found Redis unreachable is tried again, and how
+/// long apart (the store is retried once a second).
+const STORE_TRIES: u32 = 5;
+const STORE_RETRY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Writes queued at once go in one round trip, at most this many.
 const BATCH: usize = 256;
