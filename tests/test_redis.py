@@ -218,6 +218,8 @@ def test_two_replicas_share_profile_session_caps_and_controls(redis: Redis) -> N
     ad = first.ads[0].ad_id
     for i, e in enumerate([a, b] * 4):
         e.score("capped", f"c{i}", TRAVEL)
+        # Turns a moment apart, as a person's are: each one's write has landed.
+        wait_until(lambda e=e: e.stats()["store_users_in_flight"] == 0)
     shown = [h.ad_id for h in a.ad_history("capped").entries]
     assert shown.count(ad) <= 2 and len(shown) >= 8
     # A control set on one replica holds on the other at once.
@@ -404,6 +406,8 @@ def test_server_replicas_share_state_and_survive_kill_9(
         assert first.ads and first.profile_updated
         turn(sa, "srv-keeper")
         pa.BlockTopic(pb.TopicControlRequest(user_id="srv-keeper", topic_id=299))
+        # A turn's learning reaches Redis just after its reply (write-behind).
+        wait_until(lambda: len(redis.cli("KEYS", "ca:{*}:p").split()) == 2)
         assert turn(sb, "srv-user").personalization == pb.PERSONALIZED
         pa.HideAd(pb.HideAdRequest(user_id="srv-user", ad_id=first.ads[0].ad_id))
         pa.BlockTopic(pb.TopicControlRequest(user_id="srv-user", topic_id=299))

@@ -25,6 +25,7 @@ pub mod redis;
 
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
 use rustc_hash::FxBuildHasher;
@@ -231,12 +232,9 @@ impl Shared {
                 Ok(()) => {}
                 // The writer is behind (or gone): this call writes itself.
                 Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
-                    let mut left = vec![(job, 0)];
-                    while !left.is_empty() {
-                        left = i.write(left);
-                        if !left.is_empty() {
-                            std::thread::sleep(std::time::Duration::from_millis(1));
-                        }
+                    // Once, without waiting: a call does not wait for Redis to recover.
+                    for (job, _) in i.write(vec![(job, Instant::now())], false) {
+                        i.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
                     }
                 }
             }
@@ -278,20 +276,21 @@ impl Inner {
     /// one round trip. Returns the jobs to try again: refused because this
     /// replica's own privacy request moved the generation meanwhile (its
     /// effect is in the values here, so they must still be written).
-    fn write(&self, jobs: Vec<(Job, u32)>) -> Vec<(Job, u32)> {
+    fn write(&self, jobs: Vec<(Job, Instant)>, wait: bool) -> Vec<(Job, Instant)> {
         let mut sent = Vec::with_capacity(jobs.len());
         let mut retry = Vec::new();
         let mut writes = Vec::with_capacity(jobs.len());
-        for (job, tries) in jobs {
+        let now = Instant::now();
+        for (job, until) in jobs {
             let hold = self.users.get(&job.user).map(|e| *e);
             match hold {
-                Some(h) if h.privacy > 0 && tries < MAX_TRIES => retry.push((job, tries + 1)),
+                Some(h) if h.privacy > 0 && now < until => retry.push((job, until)),
                 Some(h) => {
                     writes.push((
                         h.generation,
                         self.profiles.export_user(&job.user, job.session.as_ref()),
                     ));
-                    sent.push((job, tries));
+                    sent.push((job, until));
                 }
                 // Not held (cannot happen while the job counts as a write): nothing to write.
                 None => {}
@@ -318,12 +317,14 @@ impl Inner {
                 // turns learnt is lost (never a privacy request: those are
                 // written before they return).
                 drop(batch);
-                std::thread::sleep(STORE_RETRY);
+                if wait {
+                    std::thread::sleep(STORE_RETRY);
+                }
                 return retry
                     .into_iter()
-                    .chain(sent.into_iter().filter_map(|(job, tries)| {
-                        if tries < MAX_TRIES {
-                            Some((job, tries + MAX_TRIES / STORE_TRIES))
+                    .chain(sent.into_iter().filter_map(|(job, until)| {
+                        if Instant::now() < until {
+                            Some((job, until))
                         } else {
                             self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
                             None
@@ -333,14 +334,14 @@ impl Inner {
             }
         };
         drop(batch);
-        for (k, (job, tries)) in sent.into_iter().enumerate() {
+        for (k, (job, until)) in sent.into_iter().enumerate() {
             let refused = written.get(k) == Some(&false);
             let moved = refused
                 && self.users.get(&job.user).is_some_and(|e| {
                     e.privacy > 0 || writes.get(k).is_some_and(|w| w.0 != e.generation)
                 });
-            if moved && tries < MAX_TRIES {
-                retry.push((job, tries + 1));
+            if moved && Instant::now() < until {
+                retry.push((job, until));
             } else {
                 self.release(&job.user, job.session.as_ref(), |h| h.writes -= 1);
             }
@@ -349,18 +350,19 @@ impl Inner {
     }
 }
 
-/// How often a write refused by this replica's own privacy request is tried again.
-const MAX_TRIES: u32 = 50;
-/// How often a write that found Redis unreachable is tried again, and how
-/// long apart (the store is retried once a second).
-const STORE_TRIES: u32 = 5;
-const STORE_RETRY: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long a write is tried again: while this replica's own privacy request
+/// on the user is under way (its generation bump refuses older writes), or
+/// while Redis does not answer. After that, what the turn learnt is lost
+/// (never a privacy request: those are written before they return).
+const RETRY_FOR: Duration = Duration::from_secs(3);
+/// How long apart writes that found Redis unreachable are tried again.
+const STORE_RETRY: Duration = Duration::from_millis(500);
 
 /// Writes queued at once go in one round trip, at most this many.
 const BATCH: usize = 256;
 
 fn write_loop(inner: &Inner, jobs: Receiver<Job>) {
-    let mut retry: Vec<(Job, u32)> = Vec::new();
+    let mut retry: Vec<(Job, Instant)> = Vec::new();
     loop {
         let first = if retry.is_empty() {
             match jobs.recv() {
@@ -369,20 +371,20 @@ fn write_loop(inner: &Inner, jobs: Receiver<Job>) {
             }
         } else {
             // Retries wait a moment for the privacy request to finish.
-            match jobs.recv_timeout(std::time::Duration::from_millis(1)) {
+            match jobs.recv_timeout(Duration::from_millis(1)) {
                 Ok(job) => Some(job),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
             }
         };
         let mut batch = std::mem::take(&mut retry);
-        batch.extend(first.map(|j| (j, 0)));
+        batch.extend(first.map(|j| (j, Instant::now() + RETRY_FOR)));
         while batch.len() < BATCH {
             match jobs.try_recv() {
-                Ok(job) => batch.push((job, 0)),
+                Ok(job) => batch.push((job, Instant::now() + RETRY_FOR)),
                 Err(_) => break,
             }
         }
-        retry = inner.write(batch);
+        retry = inner.write(batch, true);
     }
 }
