@@ -10,10 +10,12 @@ text reaches Redis's own files."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -483,3 +485,23 @@ def test_cluster_replicas_share_state_one_slot_per_user(redis_cluster: list[Redi
         ]
     )
     wait_until(lambda: b.stats()["ads"] == 501, timeout=1.0)
+
+
+def test_serve_says_what_is_wrong_with_its_redis(tmp_path: Path) -> None:
+    """`chatads serve --redis-url` refuses, naming the problem and exiting 2: without a
+    shared secret, and with a Redis that cannot be reached."""
+    cmd = [sys.executable, "-m", "chatads.cli", "serve", "--port", "0"]
+    cmd += ["--data-dir", str(tmp_path), "--redis-url", f"redis://127.0.0.1:{free_port()}"]
+    env = {k: v for k, v in os.environ.items() if k != "CHATADS_SECRET"}
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert out.returncode == 2 and "secret" in out.stderr, out.stderr
+    out = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "CHATADS_SECRET": SECRET},
+        check=False,
+    )
+    assert out.returncode == 2, out.stderr
+    assert "cannot be reached" in out.stderr and "Traceback" not in out.stderr, out.stderr

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from chatads._core import UnavailableError
 from chatads.config import Settings
 
 app = typer.Typer(
@@ -169,9 +170,10 @@ def serve(
     configure_logging(settings.log_level, settings.log_format)
     try:
         code = run_server(settings)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, UnavailableError) as exc:
         # Refused configurations (no keys off loopback, half a TLS pair, unreadable
-        # files) and ports that cannot be bound.
+        # files, a Redis URL without a secret), ports that cannot be bound, and a
+        # Redis that cannot be reached.
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     raise typer.Exit(code)
