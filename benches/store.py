@@ -261,13 +261,6 @@ def sizing(port: int, before: int) -> dict[str, Any]:
     }
 
 
-def _get(run: dict[str, Any], *path: str) -> Any:
-    v: Any = run
-    for p in path:
-        v = v.get(p) if isinstance(v, dict) else None
-    return v
-
-
 def write_report(results: dict[str, Any]) -> str:
     runs = results["runs"]
     by = {(r["backend"], r["offered_rps"]): r for r in runs}

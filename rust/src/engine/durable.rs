@@ -230,13 +230,7 @@ impl Engine {
             let catalog_file = dir.join(CATALOG_SNAPSHOT);
             if wal.len_bytes() > 0 || !catalog_file.exists() {
                 let _w = self.catalog_writes.lock();
-                let ads: Vec<wire::Ad> = self
-                    .catalog
-                    .records()
-                    .iter()
-                    .map(|r| wire_ad(r, false))
-                    .collect();
-                let bytes = wire::UpsertAdsRequest { ads }.encode_to_vec();
+                let bytes = self.catalog_bytes();
                 write_snapshot(&catalog_file, CATALOG_MAGIC, SNAPSHOT_VERSION, &bytes)?;
                 wal.truncate()?;
             }
@@ -250,6 +244,18 @@ impl Engine {
         )?;
         self.last_snapshot_ms.store(unix_ms(now), Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The catalog as a snapshot holds it (on disk or in the shared store):
+    /// the ads as sent, in one `UpsertAdsRequest`.
+    pub(super) fn catalog_bytes(&self) -> Vec<u8> {
+        let ads: Vec<wire::Ad> = self
+            .catalog
+            .records()
+            .iter()
+            .map(|r| wire_ad(r, false))
+            .collect();
+        wire::UpsertAdsRequest { ads }.encode_to_vec()
     }
 
     /// Seconds since the last snapshot, if one was taken by this process.

@@ -17,7 +17,6 @@ use crate::state::redis::{LOG_DELETE, LOG_UPSERT};
 use crate::state::{Effect, Lease};
 use crate::wire;
 
-use super::catalog::wire_ad;
 use super::durable::LoggedWrite;
 use super::{unix_ms, Engine};
 
@@ -114,10 +113,8 @@ impl Engine {
         }
     }
 
-    /// Applies catalog writes read from the stream, in order; returns how
-    /// many there were.
-    fn apply_stream(&self, entries: Vec<(String, String, Vec<u8>)>) -> usize {
-        let n = entries.len();
+    /// Applies catalog writes read from the stream, in order.
+    fn apply_stream(&self, entries: Vec<(String, String, Vec<u8>)>) {
         let mut report = Vec::new();
         for (id, kind, payload) in entries {
             let _w = self.catalog_writes.lock();
@@ -137,7 +134,6 @@ impl Engine {
         for line in report {
             eprintln!("chatads: {line}");
         }
-        n
     }
 
     /// At start: the catalog from the store's snapshot, then every write
@@ -185,14 +181,9 @@ impl Engine {
         if id == "0-0" || *self.catalog_snapshotted.lock() == id {
             return Ok(());
         }
-        let ads: Vec<wire::Ad> = self
-            .catalog
-            .records()
-            .iter()
-            .map(|r| wire_ad(r, false))
-            .collect();
-        let bytes = wire::UpsertAdsRequest { ads }.encode_to_vec();
-        shared.store.put_catalog_snapshot(&id, &bytes)?;
+        shared
+            .store
+            .put_catalog_snapshot(&id, &self.catalog_bytes())?;
         *self.catalog_snapshotted.lock() = id;
         Ok(())
     }
