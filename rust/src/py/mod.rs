@@ -10,6 +10,7 @@ use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyLookupError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::catalog::CatalogConfig;
@@ -128,7 +129,7 @@ fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
 #[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn hash_texts<'py>(
     py: Python<'py>,
-    texts: Vec<String>,
+    texts: Vec<PyBackedStr>,
     n_features: u32,
     ngram_range: (usize, usize),
     alternate_sign: bool,
@@ -149,10 +150,9 @@ fn hash_texts<'py>(
     };
     cfg.validate()?;
     let (indptr, indices, data) = run(py, || {
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
         Ok(hash_documents_parallel(&refs, &cfg, n_jobs))
     })?;
-    let indices: Vec<i32> = indices.into_iter().map(|i| i as i32).collect();
     Ok((
         PyArray1::from_vec(py, indptr),
         PyArray1::from_vec(py, indices),

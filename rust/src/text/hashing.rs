@@ -5,6 +5,7 @@
 
 use super::tokenize::{for_each_token, lowercase};
 use crate::error::CoreError;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Row normalisation applied after hashing, as sklearn's `norm`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,27 +121,55 @@ pub fn for_each_feature(lower: &str, ngram_range: (usize, usize), mut f: impl Fn
     }
 }
 
+/// Buffers one thread reuses from document to document, so that hashing a
+/// batch allocates only its output (per-document allocations made two threads
+/// wait on the allocator's locks and on page faults).
+#[derive(Default)]
+pub struct Scratch {
+    lower: String,
+    pairs: Vec<(u32, f64)>,
+}
+
 /// One document hashed: sorted column indices and their summed values
 /// (explicit zeros kept where opposite signs cancel, as sklearn keeps them).
+/// Indices are `i32`, as scipy's CSR wants them (`n_features <= i32::MAX`).
 pub fn hash_document(
     text: &str,
     cfg: &HashingConfig,
-    out_idx: &mut Vec<u32>,
+    scratch: &mut Scratch,
+    out_idx: &mut Vec<i32>,
     out_val: &mut Vec<f64>,
 ) {
-    let lower = if cfg.lowercase {
-        lowercase(text)
+    let Scratch { lower, pairs } = scratch;
+    let text: &str = if !cfg.lowercase {
+        text
+    } else if text.is_ascii() {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(text);
+            lower.make_ascii_lowercase();
+            lower
+        } else {
+            text
+        }
+    } else if text.contains('Σ') {
+        // `str::to_lowercase` keeps Python's final-sigma rule.
+        *lower = lowercase(text).into_owned();
+        lower
     } else {
-        std::borrow::Cow::Borrowed(text)
+        lower.clear();
+        lower.extend(text.chars().flat_map(char::to_lowercase));
+        lower
     };
-    let mut pairs: Vec<(u32, f64)> = Vec::new();
-    for_each_feature(&lower, cfg.ngram_range, |feat| {
+    pairs.clear();
+    for_each_feature(text, cfg.ngram_range, |feat| {
         let h = murmur3_signed(feat.as_bytes());
         pairs.push(index_and_sign(h, cfg.n_features, cfg.alternate_sign));
     });
     pairs.sort_unstable_by_key(|p| p.0);
     let start = out_idx.len();
-    for (idx, v) in pairs {
+    for &(idx, v) in pairs.iter() {
+        let idx = idx as i32;
         if out_idx.len() > start && *out_idx.last().expect("non-empty") == idx {
             *out_val.last_mut().expect("non-empty") += v;
         } else {
@@ -159,51 +188,86 @@ pub fn hash_document(
     }
 }
 
-/// A batch hashed into CSR arrays (`indptr`, `indices`, `data`).
-pub fn hash_documents(texts: &[&str], cfg: &HashingConfig) -> (Vec<i64>, Vec<u32>, Vec<f64>) {
+/// Below this many values the shares are joined on one thread.
+const PARALLEL_COPY_MIN: usize = 1 << 18;
+
+/// CSR arrays as scipy takes them: `indptr`, `indices`, `data`.
+pub type Csr = (Vec<i64>, Vec<i32>, Vec<f64>);
+
+/// A batch hashed into CSR arrays.
+pub fn hash_documents(texts: &[&str], cfg: &HashingConfig) -> Csr {
     let mut indptr = Vec::with_capacity(texts.len() + 1);
     let mut indices = Vec::new();
     let mut data = Vec::new();
+    let mut scratch = Scratch::default();
     indptr.push(0);
     for t in texts {
-        hash_document(t, cfg, &mut indices, &mut data);
+        hash_document(t, cfg, &mut scratch, &mut indices, &mut data);
         indptr.push(indices.len() as i64);
     }
     (indptr, indices, data)
 }
 
-/// [`hash_documents`] on up to `jobs` threads, each hashing one contiguous
-/// share of the batch; the result is identical to the one-thread result.
-/// Shares are cut by bytes, not by documents (messages vary in length), and
-/// the calling thread hashes the first share itself: only `jobs - 1` threads
-/// are started, and the caller is not left waiting idle for all of them.
-pub fn hash_documents_parallel(
-    texts: &[&str],
-    cfg: &HashingConfig,
-    jobs: usize,
-) -> (Vec<i64>, Vec<u32>, Vec<f64>) {
+/// One thread's output while hashing a batch in parallel: its documents'
+/// CSR arrays in the order it hashed them, and the runs of documents it
+/// hashed (`indptr` positions `p..q`), in document order.
+struct Lane {
+    csr: Csr,
+    runs: Vec<(usize, usize)>,
+}
+
+/// Documents a lane claims at a time from its end of a region.
+const CLAIM: usize = 16;
+
+/// [`hash_documents`] on up to `jobs` threads; the result is identical to the
+/// one-thread result. The batch is cut by bytes into `jobs / 2` regions
+/// (rounded up); two threads hash a region from its two ends towards each
+/// other, so they finish together whatever each document costs. The calling
+/// thread hashes the front of the first region itself, and its arrays become
+/// the result, to which the rest is appended (on several threads when that is
+/// large), so no step that grows with the batch runs on one thread alone.
+pub fn hash_documents_parallel(texts: &[&str], cfg: &HashingConfig, jobs: usize) -> Csr {
     // Below a few hundred documents a thread costs more than it saves.
     let jobs = jobs.clamp(1, texts.len().div_ceil(256).max(1));
     if jobs == 1 {
         return hash_documents(texts, cfg);
     }
+    let n_regions = jobs.div_ceil(2);
     let total: usize = texts.iter().map(|t| t.len() + 1).sum();
-    let mut shares: Vec<&[&str]> = Vec::with_capacity(jobs);
+    let mut regions: Vec<&[&str]> = Vec::with_capacity(n_regions);
     let (mut start, mut seen) = (0, 0);
     for (i, t) in texts.iter().enumerate() {
         seen += t.len() + 1;
-        if seen * jobs >= total * (shares.len() + 1) && shares.len() + 1 < jobs {
-            shares.push(&texts[start..=i]);
+        if seen * n_regions >= total * (regions.len() + 1) && regions.len() + 1 < n_regions {
+            regions.push(&texts[start..=i]);
             start = i + 1;
         }
     }
-    shares.push(&texts[start..]);
-    let parts: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares[1..]
-            .iter()
-            .map(|&share| scope.spawn(move || hash_documents(share, cfg)))
-            .collect();
-        let first = hash_documents(shares[0], cfg);
+    regions.push(&texts[start..]);
+    // Region r is hashed by lanes 2r (from the front) and 2r + 1 (from the
+    // back, when `jobs` allows it); lanes in that order, runs as hashed.
+    let lanes: Vec<Lane> = std::thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(jobs);
+        let mut mine = None;
+        for (r, &region) in regions.iter().enumerate() {
+            let both = 2 * r + 1 < jobs;
+            // Front (lo 32 bits) and back (hi 32 bits): the next document each
+            // end would claim; the ends meet when front == back.
+            let ends = std::sync::Arc::new(AtomicU64::new((region.len() as u64) << 32));
+            let front = {
+                let ends = ends.clone();
+                move || hash_lane(region, cfg, &ends, true, both)
+            };
+            if r == 0 {
+                mine = Some(front);
+            } else {
+                handles.push(scope.spawn(front));
+            }
+            if both {
+                handles.push(scope.spawn(move || hash_lane(region, cfg, &ends, false, true)));
+            }
+        }
+        let first = mine.expect("at least one region")();
         std::iter::once(first)
             .chain(
                 handles
@@ -212,15 +276,125 @@ pub fn hash_documents_parallel(
             )
             .collect()
     });
-    let nnz: usize = parts.iter().map(|p| p.1.len()).sum();
-    let mut indptr = Vec::with_capacity(texts.len() + 1);
-    let (mut indices, mut data) = (Vec::with_capacity(nnz), Vec::with_capacity(nnz));
-    indptr.push(0);
-    for (p_indptr, p_indices, p_data) in parts {
-        let base = indices.len() as i64;
-        indptr.extend(p_indptr[1..].iter().map(|i| i + base));
-        indices.extend(p_indices);
-        data.extend(p_data);
+    join_lanes(lanes, texts.len())
+}
+
+/// Hashes one end of a region, [`CLAIM`] documents at a time: the front lane
+/// upwards, the back lane downwards, until the ends meet. Without a back lane
+/// (`both` false) the front lane takes the whole region.
+fn hash_lane(
+    region: &[&str],
+    cfg: &HashingConfig,
+    ends: &AtomicU64,
+    front: bool,
+    both: bool,
+) -> Lane {
+    let mut csr: Csr = (vec![0], Vec::new(), Vec::new());
+    let mut runs = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut claim = |lo: usize, hi: usize, csr: &mut Csr| {
+        let p = csr.0.len() - 1;
+        for t in &region[lo..hi] {
+            hash_document(t, cfg, &mut scratch, &mut csr.1, &mut csr.2);
+            csr.0.push(csr.1.len() as i64);
+        }
+        (p, p + hi - lo)
+    };
+    if !both {
+        let run = claim(0, region.len(), &mut csr);
+        runs.push(run);
+        return Lane { csr, runs };
+    }
+    let mut cur = ends.load(Ordering::Acquire);
+    loop {
+        let (f, b) = ((cur & 0xFFFF_FFFF) as usize, (cur >> 32) as usize);
+        if f >= b {
+            break;
+        }
+        let (lo, hi, next) = if front {
+            let hi = (f + CLAIM).min(b);
+            (f, hi, ((b as u64) << 32) | hi as u64)
+        } else {
+            let lo = b.saturating_sub(CLAIM).max(f);
+            (lo, b, ((lo as u64) << 32) | f as u64)
+        };
+        match ends.compare_exchange_weak(cur, next, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => {
+                let run = claim(lo, hi, &mut csr);
+                // The front lane's runs are consecutive: keep them as one.
+                match runs.last_mut() {
+                    Some((_, q)) if front => *q = run.1,
+                    _ => runs.push(run),
+                }
+                cur = next;
+            }
+            Err(now) => cur = now,
+        }
+    }
+    if !front {
+        runs.reverse();
+    }
+    Lane { csr, runs }
+}
+
+/// The lanes' runs, in document order, as one CSR: the first lane's arrays
+/// grow to hold the rest.
+fn join_lanes(lanes: Vec<Lane>, n_docs: usize) -> Csr {
+    let nnz: usize = lanes.iter().map(|l| l.csr.1.len()).sum();
+    let mut lanes = lanes.into_iter();
+    let first = lanes.next().expect("at least one lane");
+    let rest: Vec<Lane> = lanes.collect();
+    let (mut indptr, mut indices, mut data) = first.csr;
+    // Run order: region by region, the front lane's run then the back lane's.
+    indptr.reserve_exact(n_docs + 1 - indptr.len());
+    for lane in &rest {
+        for &(p, q) in &lane.runs {
+            let (ip, base) = (
+                &lane.csr.0,
+                *indptr.last().expect("non-empty") - lane.csr.0[p],
+            );
+            indptr.extend(ip[p + 1..=q].iter().map(|i| i + base));
+        }
+    }
+    let extra = nnz - indices.len();
+    indices.reserve_exact(extra);
+    data.reserve_exact(extra);
+    let (mut idx_spare, mut val_spare) = (
+        &mut indices.spare_capacity_mut()[..extra],
+        &mut data.spare_capacity_mut()[..extra],
+    );
+    // Each lane's runs are copied on a thread of their own when the copy is
+    // large enough to be worth one (this thread takes the last lane's); a
+    // copy also takes its new pages' faults.
+    std::thread::scope(|scope| {
+        for (k, lane) in rest.iter().enumerate() {
+            let mut jobs = Vec::with_capacity(lane.runs.len());
+            for &(p, q) in &lane.runs {
+                let (lo, hi) = (lane.csr.0[p] as usize, lane.csr.0[q] as usize);
+                let (idx, i_rest) = std::mem::take(&mut idx_spare).split_at_mut(hi - lo);
+                let (val, v_rest) = std::mem::take(&mut val_spare).split_at_mut(hi - lo);
+                (idx_spare, val_spare) = (i_rest, v_rest);
+                jobs.push((idx, val, lo, hi));
+            }
+            let copy = move || {
+                for (idx, val, lo, hi) in jobs {
+                    idx.write_copy_of_slice(&lane.csr.1[lo..hi]);
+                    val.write_copy_of_slice(&lane.csr.2[lo..hi]);
+                }
+            };
+            if extra >= PARALLEL_COPY_MIN && k + 1 < rest.len() {
+                scope.spawn(copy);
+            } else {
+                copy();
+            }
+        }
+    });
+    // SAFETY: the lanes' runs cover every value not in the first lane, so
+    // their lengths sum to `extra` and the loop above wrote every one of the
+    // `extra` spare slots of both arrays.
+    unsafe {
+        indices.set_len(nnz);
+        data.set_len(nnz);
     }
     (indptr, indices, data)
 }
@@ -249,6 +423,52 @@ mod tests {
             assert_eq!(hash_documents_parallel(&skewed, &cfg, jobs), serial);
         }
         assert_eq!(hash_documents_parallel(&[], &cfg, 4).0, vec![0]);
+        // Enough values for the shares to be joined on several threads.
+        let big: Vec<String> = (0..40_000)
+            .map(|i| {
+                (0..16)
+                    .map(|j| format!("w{}", i * 16 + j))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let big: Vec<&str> = big.iter().map(String::as_str).collect();
+        let serial = hash_documents(&big, &cfg);
+        assert!(serial.1.len() * 2 / 3 >= PARALLEL_COPY_MIN);
+        for jobs in [2, 3, 4] {
+            assert_eq!(hash_documents_parallel(&big, &cfg, jobs), serial);
+        }
+    }
+
+    #[test]
+    fn reused_lowercase_buffer_lowercases_like_python() {
+        let cfg = HashingConfig::default();
+        let texts = [
+            "ΟΔΟΣ ΣΟΦΟΣ",
+            "Élodie À Paris",
+            "İstanbul ǅemal ß",
+            "plain",
+            "MiXeD ascii",
+        ];
+        let mut scratch = Scratch::default();
+        for t in texts {
+            let (mut idx, mut val) = (Vec::new(), Vec::new());
+            hash_document(t, &cfg, &mut scratch, &mut idx, &mut val);
+            let lowered = t.to_lowercase();
+            let (mut want_idx, mut want_val) = (Vec::new(), Vec::new());
+            let plain = HashingConfig {
+                lowercase: false,
+                ..HashingConfig::default()
+            };
+            hash_document(
+                &lowered,
+                &plain,
+                &mut Scratch::default(),
+                &mut want_idx,
+                &mut want_val,
+            );
+            assert_eq!((idx, val), (want_idx, want_val), "{t}");
+        }
     }
 
     #[test]
@@ -283,7 +503,8 @@ mod tests {
             ..Default::default()
         };
         let (mut idx, mut val) = (Vec::new(), Vec::new());
-        hash_document("run run run fast", &cfg, &mut idx, &mut val);
+        let mut scratch = Scratch::default();
+        hash_document("Run RUN run fast", &cfg, &mut scratch, &mut idx, &mut val);
         assert_eq!(idx.len(), 2);
         let norm: f64 = val.iter().map(|v| v * v).sum();
         assert!((norm - 1.0).abs() < 1e-12);

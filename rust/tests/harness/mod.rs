@@ -233,7 +233,7 @@ pub fn check_hash_batch(texts: &[&str], cfg: &HashingConfig) {
     assert_eq!(one.0.len(), texts.len() + 1);
     assert_eq!(*one.0.last().unwrap() as usize, one.1.len());
     assert_eq!(one.1.len(), one.2.len());
-    assert!(one.1.iter().all(|&i| i < cfg.n_features));
+    assert!(one.1.iter().all(|&i| i >= 0 && (i as u32) < cfg.n_features));
     assert!(one.2.iter().all(|x| x.is_finite()));
     for jobs in [0, 2, 3, 8] {
         let par = hash_documents_parallel(texts, cfg, jobs);
