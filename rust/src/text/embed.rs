@@ -160,13 +160,13 @@ impl Embedder {
                 let h = murmur3_signed(feat.as_bytes());
                 let (col, sign) =
                     index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
-                let w = self.weights.weight(h, feat);
+                let (w, is_rare) = self.weights.weight_and_rarity(h, feat);
                 if w <= 0.0 {
                     return;
                 }
                 // A rare word (a name, a place nobody else writes) is the echo
                 // guard's evidence, never a reason to match an ad word for word.
-                if self.weights.is_rare(h, feat) {
+                if is_rare {
                     if rare.len() < MAX_RARE && !rare.contains(&h) {
                         rare.push(h);
                     }

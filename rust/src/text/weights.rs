@@ -66,6 +66,21 @@ impl TermWeights {
             && !token.bytes().all(|b| b.is_ascii_digit())
     }
 
+    /// [`TermWeights::weight`] and [`TermWeights::is_rare`] with one probe.
+    #[inline]
+    pub fn weight_and_rarity(&self, hash: i32, token: &str) -> (f32, bool) {
+        if let Some(w) = self.by_hash.get(&hash) {
+            return (*w, false);
+        }
+        let numeric = token.bytes().all(|b| b.is_ascii_digit());
+        let w = if numeric { NUMERIC_WEIGHT } else { 1.0 };
+        let rare = !self.by_hash.is_empty()
+            && !numeric
+            && !token.contains(' ')
+            && token.chars().count() >= 4;
+        (w, rare)
+    }
+
     /// The weight of a token given its murmur hash. Unknown words are rare
     /// words, so they weigh 1, except numbers.
     #[inline]
@@ -93,5 +108,15 @@ mod tests {
         assert!(w.weight(h("running"), "running") < w.weight(h("marathon"), "marathon"));
         assert_eq!(w.weight(h("zyzzyva"), "zyzzyva"), 1.0);
         assert_eq!(w.weight(h("2024"), "2024"), NUMERIC_WEIGHT);
+        for word in [
+            "the", "marathon", "zyzzyva", "2024", "abc", "new york", "zyzzyvas",
+        ] {
+            let got = w.weight_and_rarity(h(word), word);
+            assert_eq!(
+                got,
+                (w.weight(h(word), word), w.is_rare(h(word), word)),
+                "{word}"
+            );
+        }
     }
 }
