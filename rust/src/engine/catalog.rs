@@ -3,7 +3,7 @@
 //! caller sent a vector, its sensitive categories found) before anything is
 //! stored; writes are logged by `durable.rs`.
 
-use crate::catalog::{cap_key_of, AdRecord};
+use crate::catalog::{cap_key_of, AdRecord, AdWords};
 use crate::error::{CoreError, Result};
 use crate::privacy::sensitive::Categories;
 use crate::rank::normalize_domain;
@@ -137,7 +137,7 @@ impl Engine {
             adv_key: cap_key_of(&advertiser),
             campaign_key: cap_key_of(&ad.campaign),
             campaign: ad.campaign,
-            words: self.embedder.word_hashes(&[&ad.title, &ad.text]),
+            words: AdWords::new(self.embedder.word_hashes(&[&ad.title, &ad.text])),
             inferred_topics,
             ad_id: ad.ad_id,
             advertiser,
