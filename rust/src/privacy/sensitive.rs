@@ -87,24 +87,30 @@ pub fn normalize(text: &str) -> String {
         rest = &rest[ascii..];
         let Some(c) = rest.chars().next() else { break };
         rest = &rest[c.len_utf8()..];
-        decompose_canonical(c, |d| {
-            if !is_combining_mark(d) {
-                for l in d.to_lowercase() {
-                    if is_word_char(l) {
-                        out.push(l);
-                        in_word = true;
-                    } else if in_word {
-                        out.push(' ');
-                        in_word = false;
-                    }
-                }
-            }
-        });
+        push_normalized(c, &mut out, &mut in_word);
     }
     if in_word {
         out.push(' ');
     }
     out
+}
+
+/// One character through the general path: decomposed, marks dropped,
+/// lowercased, a non-word character ending the word.
+fn push_normalized(c: char, out: &mut String, in_word: &mut bool) {
+    decompose_canonical(c, |d| {
+        if !is_combining_mark(d) {
+            for l in d.to_lowercase() {
+                if is_word_char(l) {
+                    out.push(l);
+                    *in_word = true;
+                } else if *in_word {
+                    out.push(' ');
+                    *in_word = false;
+                }
+            }
+        }
+    });
 }
 
 /// An ASCII byte's lowercase form when it is a word character, else 0.
@@ -263,29 +269,13 @@ mod tests {
             "ok!!",
             "Σ ΟΔΟΣ",
         ] {
-            let slow: String = {
-                let mut out = String::from(" ");
-                let mut in_word = false;
-                for c in text.chars() {
-                    decompose_canonical(c, |d| {
-                        if !is_combining_mark(d) {
-                            for l in d.to_lowercase() {
-                                if is_word_char(l) {
-                                    out.push(l);
-                                    in_word = true;
-                                } else if in_word {
-                                    out.push(' ');
-                                    in_word = false;
-                                }
-                            }
-                        }
-                    });
-                }
-                if in_word {
-                    out.push(' ');
-                }
-                out
-            };
+            let mut slow = String::from(" ");
+            let mut in_word = false;
+            text.chars()
+                .for_each(|c| push_normalized(c, &mut slow, &mut in_word));
+            if in_word {
+                slow.push(' ');
+            }
             assert_eq!(normalize(text), slow, "{text}");
         }
     }
