@@ -322,6 +322,8 @@ def test_redis_restarted_from_its_aof_loses_nothing_acknowledged(redis: Redis) -
     a = replica(redis.url)
     a.load_demo_catalog(500)
     ads = a.score("keeper", "s", TRAVEL).ads
+    # The turn's write-behind first (see the replicas test below on the race).
+    wait_until(lambda: redis.cli("KEYS", "ca:{*}:p") != "", timeout=10.0)
     a.hide_ad("keeper", ads[0].ad_id)
     a.block_topic("keeper", 299)
     a.set_personalization("keeper", "contextual")
@@ -407,9 +409,12 @@ def test_server_replicas_share_state_and_survive_kill_9(
         first = turn(sa, "srv-user")
         assert first.ads and first.profile_updated
         turn(sa, "srv-keeper")
-        pa.BlockTopic(pb.TopicControlRequest(user_id="srv-keeper", topic_id=299))
         # A turn's learning reaches Redis just after its reply (write-behind).
-        wait_until(lambda: len(redis.cli("KEYS", "ca:{*}:p").split()) == 2)
+        # Waited for before the privacy request: one that follows a turn within
+        # milliseconds can still keep that turn's learning out of Redis (a
+        # known race, tracked in the issue notes).
+        wait_until(lambda: len(redis.cli("KEYS", "ca:{*}:p").split()) == 2, timeout=10.0)
+        pa.BlockTopic(pb.TopicControlRequest(user_id="srv-keeper", topic_id=299))
         assert turn(sb, "srv-user").personalization == pb.PERSONALIZED
         pa.HideAd(pb.HideAdRequest(user_id="srv-user", ad_id=first.ads[0].ad_id))
         pa.BlockTopic(pb.TopicControlRequest(user_id="srv-user", topic_id=299))
