@@ -58,19 +58,11 @@ impl AdWords {
         self.sig[i] & bit != 0 && self.sorted.binary_search(&h).is_ok()
     }
 
-    pub fn len(&self) -> usize {
-        self.sorted.len()
-    }
-
     /// Reads the signature and the list's first entry, so that a loop over
     /// many ads can fetch them all before it needs them (see `eligible`).
     #[inline]
     pub fn touch(&self) -> u64 {
         self.sig[0] ^ self.sorted.first().map_or(0, |&h| h as u64)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sorted.is_empty()
     }
 }
 
