@@ -56,6 +56,9 @@ struct Hold {
     /// Redis and [`Shared::advance`]: a write read meanwhile is retried.
     privacy: u32,
     generation: u64,
+    /// Values read from Redis are installed here (a call that found Redis
+    /// unreachable installs only the controls it remembers, not this).
+    installed: bool,
 }
 
 impl Hold {
@@ -135,8 +138,21 @@ impl Shared {
         session: Option<&Key>,
         ad: &dyn Fn(&str) -> Option<Arc<AdRecord>>,
     ) -> Result<Lease> {
-        let loaded = self.store.load(user, session)?;
         let i = &self.inner;
+        // Held before the read: otherwise a write of this replica could land
+        // and drop the values here while the read is on its way, and the read
+        // (older than that write) would be installed and written back over it.
+        i.users.entry(*user).or_default().calls += 1;
+        if let Some(s) = session {
+            i.sessions.entry(*s).or_default().calls += 1;
+        }
+        let loaded = match self.store.load(user, session) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                i.release(user, session, |h| h.calls -= 1);
+                return Err(e);
+            }
+        };
         if loaded.ledger.is_empty() {
             i.recent_controls.remove(user);
         } else {
@@ -146,20 +162,20 @@ impl Shared {
         let mut e = i.users.entry(*user).or_default();
         // Generations only grow: an older one than held here was read before a
         // privacy request this replica made meanwhile, whose effect it holds.
-        let fresh = e.idle() || loaded.generation > e.generation;
+        let fresh = !e.installed || loaded.generation > e.generation;
         if fresh {
             i.ledger.install_user(user, &loaded.ledger);
             i.profiles.install_user(user, &loaded.blobs, ad);
             e.generation = loaded.generation;
+            e.installed = true;
         }
         if let Some(s) = session {
             let mut h = i.sessions.entry(*s).or_default();
-            if h.idle() || fresh {
+            if !h.installed || fresh {
                 i.profiles.install_session(user, s, &loaded.blobs);
+                h.installed = true;
             }
-            h.calls += 1;
         }
-        e.calls += 1;
         Ok(Lease {
             user: *user,
             session: session.copied(),
@@ -172,7 +188,7 @@ impl Shared {
     pub fn begin_offline(&self, user: &Key) -> Lease {
         let i = &self.inner;
         let mut e = i.users.entry(*user).or_default();
-        if e.idle() {
+        if !e.installed {
             if let Some(lines) = i.recent_controls.get(user) {
                 i.ledger.install_user(user, &lines);
             }
