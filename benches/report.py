@@ -5,7 +5,8 @@
 Within each group the fastest entry is 1.0x; every other entry is shown as how
 many times slower it is, so the figure survives a noisy, shared machine. Entries
 that record the bytes they process (`extra_info["bytes"]`) also get MB/s, and
-those that record `recall_at_10` show it.
+those that record `recall_at_10` show it. Tests that also timed their calls in
+alternating blocks (`extra_info["side_by_side"]`) get a second table of those ratios.
 """
 
 from __future__ import annotations
@@ -39,6 +40,22 @@ def render(data: dict) -> str:  # type: ignore[type-arg]
                 f"| {group} | {name} | {median * 1e6:,.1f} µs | {median / best:,.1f}x "
                 f"| {rate} | {extra} |"
             )
+    paired = [b for b in data["benchmarks"] if b.get("extra_info", {}).get("side_by_side")]
+    if paired:
+        lines += [
+            "",
+            "Side by side: the same calls again in alternating blocks within one test",
+            "(`benches/conftest.py::side_by_side`), so that every entry sees the host's drift;",
+            "the ratios to trust on a shared machine.",
+            "",
+            "| measured in | call | median per call | relative |",
+            "|---|---|---|---|",
+        ]
+        for b in paired:
+            times = b["extra_info"]["side_by_side"]
+            best = min(times.values())
+            for name, t in sorted(times.items(), key=lambda kv: kv[1]):
+                lines.append(f"| {b['name']} | {name} | {t * 1e6:,.1f} µs | {t / best:,.2f}x |")
     return "\n".join(lines) + "\n"
 
 
