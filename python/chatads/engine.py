@@ -164,6 +164,8 @@ class Engine:
         self, user_id: str, session_id: str, message: str, *, now: float | None = None
     ) -> bool:
         """Add a turn to the user's profile and session without scoring; True if it was used."""
+        if now is None:  # no keyword to parse on the common call
+            return self._core.ingest(user_id, session_id, message)
         return self._core.ingest(user_id, session_id, message, now=now)
 
     # ---- catalog ----------------------------------------------------------------

@@ -719,9 +719,9 @@ impl PyEngine {
     fn ingest(
         &self,
         py: Python<'_>,
-        user_id: String,
-        session_id: String,
-        message: String,
+        user_id: PyBackedStr,
+        session_id: PyBackedStr,
+        message: PyBackedStr,
         now: Option<f64>,
     ) -> PyResult<bool> {
         let engine = self.inner.clone();
