@@ -57,13 +57,29 @@ impl Categories {
     }
 }
 
+/// A thread keeps its normalisation buffer up to this size (a long message's
+/// buffer is let go after it).
+const KEEP_BUFFER: usize = 16 << 10;
+
+thread_local! {
+    static NORMALIZED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Lowercase, strip accents, one space between words, one at each end.
 ///
 /// Characters are decomposed one at a time (canonical decomposition, marks
 /// dropped), which equals NFD-then-filter because canonical reordering only
 /// moves the combining marks that are dropped anyway; ASCII skips the tables.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`] into `out` (cleared first), so that a caller can reuse it.
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    out.reserve(text.len() + 2);
     out.push(' ');
     let mut in_word = false;
     // ASCII bytes (most of any turn, French included) go through a table;
@@ -87,12 +103,11 @@ pub fn normalize(text: &str) -> String {
         rest = &rest[ascii..];
         let Some(c) = rest.chars().next() else { break };
         rest = &rest[c.len_utf8()..];
-        push_normalized(c, &mut out, &mut in_word);
+        push_normalized(c, out, &mut in_word);
     }
     if in_word {
         out.push(' ');
     }
-    out
 }
 
 /// One character through the general path: decomposed, marks dropped,
@@ -224,17 +239,24 @@ impl SensitiveGuard {
         if text.trim().is_empty() {
             return Categories::default();
         }
-        let norm = normalize(text);
         let mut includes: Vec<(usize, usize, u8)> = Vec::new();
         let mut excluded: Vec<(usize, usize)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(norm.as_bytes()) {
-            let p = m.pattern().as_usize();
-            if p < self.n_include {
-                includes.push((m.start(), m.end(), self.include_category[p]));
-            } else {
-                excluded.push((m.start(), m.end()));
+        // Every turn passes here: the normalised text goes into this thread's
+        // buffer, not a new allocation.
+        NORMALIZED.with_borrow_mut(|norm| {
+            normalize_into(text, norm);
+            for m in self.automaton.find_overlapping_iter(norm.as_bytes()) {
+                let p = m.pattern().as_usize();
+                if p < self.n_include {
+                    includes.push((m.start(), m.end(), self.include_category[p]));
+                } else {
+                    excluded.push((m.start(), m.end()));
+                }
             }
-        }
+            if norm.capacity() > KEEP_BUFFER {
+                *norm = String::new();
+            }
+        });
         let mut cats = 0u8;
         for (start, end, cat) in includes {
             if !excluded.iter().any(|&(s, e)| s < end && start < e) {

@@ -83,14 +83,17 @@ pub fn murmur3_signed(token: &[u8]) -> i32 {
 /// `_hashing_fast.transform` computes them (including its `i32::MIN` case).
 #[inline]
 pub fn index_and_sign(h: i32, n_features: u32, alternate_sign: bool) -> (u32, f64) {
-    let n = n_features as i64;
     let index = if h == i32::MIN {
-        (2_147_483_647i64 - (n - 1)) % n
+        let n = n_features as i64;
+        ((2_147_483_647i64 - (n - 1)) % n) as u32
+    } else if n_features.is_power_of_two() {
+        // The usual sizes (sklearn's default is 2^20): a mask, not a division.
+        h.unsigned_abs() & (n_features - 1)
     } else {
-        (h as i64).abs() % n
+        h.unsigned_abs() % n_features
     };
     let sign = if alternate_sign && h < 0 { -1.0 } else { 1.0 };
-    (index as u32, sign)
+    (index, sign)
 }
 
 /// Calls `f` with every feature string of `lower` (tokens, then word n-grams
@@ -484,6 +487,27 @@ mod tests {
         let (idx, sign) = index_and_sign(i32::MIN, 10, true);
         assert_eq!(idx, ((2_147_483_647i64 - 9) % 10) as u32);
         assert_eq!(sign, -1.0);
+    }
+
+    #[test]
+    fn index_is_sklearns_modulo_for_every_size() {
+        // sklearn: abs(h) % n in 64 bits; the mask for powers of two must agree.
+        let mut h = 0x9E37_79B9u32;
+        let sizes: [u32; 9] = [1, 2, 7, 10, 1 << 10, 1000, 1 << 20, (1 << 20) + 1, 1 << 31];
+        for n in sizes {
+            for _ in 0..2000 {
+                h = h.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let hs = h as i32;
+                if hs == i32::MIN {
+                    continue;
+                }
+                let want = ((hs as i64).abs() % n as i64) as u32;
+                assert_eq!(index_and_sign(hs, n, false).0, want, "h {hs} n {n}");
+            }
+            let (top, _) = index_and_sign(i32::MAX, n, false);
+            assert_eq!(top, (i32::MAX as i64 % n as i64) as u32);
+            assert_eq!(index_and_sign(-i32::MAX, n, true), (top, -1.0));
+        }
     }
 
     #[test]
