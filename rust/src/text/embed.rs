@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 
 use super::hashing::{for_each_feature, index_and_sign, murmur3_signed, HashingConfig};
 use super::semantic::StaticEmbeddings;
-use super::tokenize::lowercase;
+use super::tokenize::{lowercase, lowercase_in};
 use super::topics::{normalize, Topics};
 use super::weights::TermWeights;
 
@@ -90,6 +90,8 @@ pub struct Parts {
     /// The informative words seen that are not rare: (hash, term weight), one
     /// entry a word.
     pub terms: Vec<(i32, f32)>,
+    /// The lowercased text, when it differs from the text.
+    lower: String,
 }
 
 /// Informative words a turn keeps for lexical matching (the heaviest).
@@ -97,6 +99,22 @@ pub const MAX_TERMS: usize = 8;
 
 /// Rare words a turn remembers for the echo guard.
 pub const MAX_RARE: usize = 8;
+
+/// A thread keeps its [`Parts`] buffers up to this size of lowercased text.
+const KEEP_BUFFER: usize = 16 << 10;
+
+thread_local! {
+    static PARTS: std::cell::RefCell<Parts> = std::cell::RefCell::new(Parts::new(0));
+}
+
+/// Runs `f` on this thread's [`Parts`], emptied for `d` dimensions: a turn
+/// allocates its result only, not its working buffers.
+fn with_parts<T>(d: usize, f: impl FnOnce(&mut Parts) -> T) -> T {
+    PARTS.with_borrow_mut(|parts| {
+        parts.reset(d);
+        f(parts)
+    })
+}
 
 impl Parts {
     pub fn new(d: usize) -> Self {
@@ -107,7 +125,21 @@ impl Parts {
             ids: Vec::new(),
             rare: SmallVec::new(),
             terms: Vec::new(),
+            lower: String::new(),
         }
+    }
+
+    /// Empty again for a text embedded in `d` dimensions, keeping the buffers.
+    fn reset(&mut self, d: usize) {
+        if self.d != d || self.lower.capacity() > KEEP_BUFFER {
+            *self = Self::new(d);
+            return;
+        }
+        self.acc.fill(0.0);
+        self.total = 0.0;
+        self.ids.clear();
+        self.rare.clear();
+        self.terms.clear();
     }
     fn split(&mut self) -> (&mut [f32], &mut [f32], &mut [f32]) {
         let (hash, rest) = self.acc.split_at_mut(self.d);
@@ -144,10 +176,11 @@ impl Embedder {
     /// embeddings into `parts`, and its topic evidence into `hits`.
     pub fn accumulate(&self, text: &str, parts: &mut Parts, hits: &mut TopicHits) {
         debug_assert_eq!(parts.d, self.d);
+        let mut buf = std::mem::take(&mut parts.lower);
         let lower = if self.hashing.lowercase {
-            lowercase(text)
+            lowercase_in(text, &mut buf)
         } else {
-            std::borrow::Cow::Borrowed(text)
+            text
         };
         let d = self.d as u64;
         let scale = 1.0 / (NNZ as f32).sqrt();
@@ -156,7 +189,7 @@ impl Embedder {
         let mut terms = std::mem::take(&mut parts.terms);
         {
             let (hash, topic, _) = parts.split();
-            for_each_feature(&lower, self.hashing.ngram_range, |feat| {
+            for_each_feature(lower, self.hashing.ngram_range, |feat| {
                 let h = murmur3_signed(feat.as_bytes());
                 let (col, sign) =
                     index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
@@ -194,6 +227,7 @@ impl Embedder {
         parts.total += total;
         parts.rare = rare;
         parts.terms = terms;
+        parts.lower = buf;
         if let Some(sem) = &self.semantic {
             let mut ids = std::mem::take(&mut parts.ids);
             let (_, _, acc) = parts.split();
@@ -250,30 +284,29 @@ impl Embedder {
     /// [`Embedder::embed`], and the total term weight of the turn's words (how
     /// much it says: "ok thanks" little, a request for running shoes a lot).
     pub fn embed_with_weight(&self, text: &str) -> (Option<Vec<f32>>, TopicHits, f32) {
-        let mut parts = Parts::new(self.d);
-        let mut hits = TopicHits::default();
-        self.accumulate(text, &mut parts, &mut hits);
-        let total = parts.total;
-        (self.finish(&mut parts), hits.sorted(), total)
+        with_parts(self.d, |parts| {
+            let mut hits = TopicHits::default();
+            self.accumulate(text, parts, &mut hits);
+            let total = parts.total;
+            (self.finish(parts), hits.sorted(), total)
+        })
     }
 
     /// A chat turn: its embedding, topics, total term weight and the hashes
     /// of its rare words.
     pub fn embed_turn(&self, text: &str) -> TurnText {
-        let mut parts = Parts::new(self.d);
-        let mut hits = TopicHits::default();
-        self.accumulate(text, &mut parts, &mut hits);
-        TurnText {
-            total: parts.total,
-            rare: std::mem::take(&mut parts.rare),
-            terms: {
-                let mut t = std::mem::take(&mut parts.terms);
-                t.sort_by(|a, b| b.1.total_cmp(&a.1));
-                t.into_iter().take(MAX_TERMS).collect()
-            },
-            vector: self.finish(&mut parts),
-            hits: hits.sorted(),
-        }
+        with_parts(self.d, |parts| {
+            let mut hits = TopicHits::default();
+            self.accumulate(text, parts, &mut hits);
+            parts.terms.sort_by(|a, b| b.1.total_cmp(&a.1));
+            TurnText {
+                total: parts.total,
+                rare: parts.rare.clone(),
+                terms: parts.terms.iter().take(MAX_TERMS).copied().collect(),
+                vector: self.finish(parts),
+                hits: hits.sorted(),
+            }
+        })
     }
 
     /// Normalised embedding of an ad: its title and text, plus its declared topics.

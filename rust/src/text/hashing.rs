@@ -3,7 +3,7 @@
 //! `abs(h) % n_features`, sign from `h >= 0` when `alternate_sign` is on,
 //! duplicates summed, then optional l1/l2 normalisation.
 
-use super::tokenize::{for_each_token, lowercase};
+use super::tokenize::{for_each_token, lowercase_in};
 use crate::error::CoreError;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -144,25 +144,10 @@ pub fn hash_document(
     out_val: &mut Vec<f64>,
 ) {
     let Scratch { lower, pairs } = scratch;
-    let text: &str = if !cfg.lowercase {
-        text
-    } else if text.is_ascii() {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower.clear();
-            lower.push_str(text);
-            lower.make_ascii_lowercase();
-            lower
-        } else {
-            text
-        }
-    } else if text.contains('Σ') {
-        // `str::to_lowercase` keeps Python's final-sigma rule.
-        *lower = lowercase(text).into_owned();
-        lower
+    let text: &str = if cfg.lowercase {
+        lowercase_in(text, lower)
     } else {
-        lower.clear();
-        lower.extend(text.chars().flat_map(char::to_lowercase));
-        lower
+        text
     };
     pairs.clear();
     for_each_feature(text, cfg.ngram_range, |feat| {

@@ -24,6 +24,26 @@ pub fn is_word_char(c: char) -> bool {
         .is_ok()
 }
 
+/// [`lowercase`] into `buf`, which a caller reuses from text to text (ASCII
+/// text that is already lowercase is returned as it is).
+pub fn lowercase_in<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
+    if text.is_ascii() {
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return text;
+        }
+        buf.clear();
+        buf.push_str(text);
+        buf.make_ascii_lowercase();
+    } else if text.contains('Σ') {
+        // `str::to_lowercase` keeps Python's final-sigma rule.
+        *buf = text.to_lowercase();
+    } else {
+        buf.clear();
+        buf.extend(text.chars().flat_map(char::to_lowercase));
+    }
+    buf
+}
+
 /// Lowercases like Python's `str.lower()` (full Unicode mapping, final sigma),
 /// with an allocation-free fast path for ASCII text that is already lowercase.
 pub fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
