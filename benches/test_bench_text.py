@@ -137,3 +137,12 @@ def test_iab_tcf_decode(benchmark) -> None:  # type: ignore[no-untyped-def]
 def test_chatads_decode(benchmark) -> None:  # type: ignore[no-untyped-def]
     d = benchmark(_core.decode_tc_string, TC, vendor_id=755)
     assert d is not None and 1 in d["purposes_consent"]
+
+
+def test_turn_ratio_script_runs() -> None:
+    """`python -m benches.turn_ratio`, one round: every figure it prints is measured."""
+    from benches import turn_ratio
+
+    best = turn_ratio.main(rounds=1)
+    assert set(best) == {"hashing", "semantic", "sklearn"}
+    assert all(0 < t < 1 for t in best.values())
