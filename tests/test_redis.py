@@ -429,6 +429,9 @@ def test_server_replicas_share_state_and_survive_kill_9(
         # Right after the turn: its write-behind may still be landing (see
         # test_a_privacy_request_right_after_a_turn_keeps_the_turns_learning).
         pa.BlockTopic(pb.TopicControlRequest(user_id="srv-keeper", topic_id=299))
+        # A turn's learning reaches Redis just after its reply (write-behind): the
+        # other replica can only read it once it is there.
+        wait_until(lambda: len(redis.cli("KEYS", "ca:{*}:p").split()) == 2, timeout=10.0)
         assert turn(sb, "srv-user").personalization == pb.PERSONALIZED
         pa.HideAd(pb.HideAdRequest(user_id="srv-user", ad_id=first.ads[0].ad_id))
         pa.BlockTopic(pb.TopicControlRequest(user_id="srv-user", topic_id=299))

@@ -47,14 +47,11 @@ pub fn lowercase_in<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
 /// Lowercases like Python's `str.lower()` (full Unicode mapping, final sigma),
 /// with an allocation-free fast path for ASCII text that is already lowercase.
 pub fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(text)
-        }
+    let mut buf = String::new();
+    if std::ptr::eq(lowercase_in(text, &mut buf), text) {
+        std::borrow::Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(text.to_lowercase())
+        std::borrow::Cow::Owned(buf)
     }
 }
 
