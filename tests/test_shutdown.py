@@ -7,6 +7,7 @@ answered, the engine state is saved, and the process exits 0.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
 import re
@@ -199,6 +200,32 @@ def test_second_sigterm_ends_the_drain_at_once(tmp_path: Path) -> None:
             reader.join(timeout=10)
         assert took < 5.0, took
         assert "second signal: cancelling 1 call(s)" in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+#: tgkill(2), which sends a signal to one thread of a process (Python has no wrapper).
+_SYS_TGKILL = {"x86_64": 234, "aarch64": 131}
+
+
+def test_sigterm_taken_by_any_thread_drains(tmp_path: Path) -> None:
+    """The kernel may hand a process's SIGTERM to any of its threads (grpcio's, tokio's,
+    FAISS's). Sent straight to a thread that is not the main one, it still drains."""
+    number = _SYS_TGKILL.get(os.uname().machine)
+    if number is None:
+        pytest.skip(f"no tgkill syscall number known for {os.uname().machine}")
+    libc = ctypes.CDLL(None, use_errno=True)
+    proc, address, log = _start(tmp_path, grace_s=5.0)
+    try:
+        with grpc.insecure_channel(address) as ch:
+            assert chatads_pb2_grpc.AdScoringStub(ch).Score(TURN.request, timeout=10).ads
+        others = sorted(int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid)
+        assert others, "the server runs no thread besides the main one"
+        assert libc.syscall(number, proc.pid, others[-1], signal.SIGTERM) == 0, ctypes.get_errno()
+        assert proc.wait(timeout=20) == 0
+        text = log.read_text()
+        assert "signal 15: draining" in text and "engine state saved" in text
     finally:
         if proc.poll() is None:
             proc.kill()

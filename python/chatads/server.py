@@ -24,9 +24,12 @@ project files.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import logging
+import select
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -524,17 +527,50 @@ def serve(settings: Settings | None = None, *, load_demo: bool | None = None) ->
         n = engine.load_demo_catalog()
         log.info("loaded %d demo ads in %.1fs", n, time.perf_counter() - started)
     server = ChatadsServer(settings, engine).start()
-    done = threading.Event()
+    stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
-        if done.is_set():
+        # Runs in the main thread, between two bytecodes: it takes no lock that the
+        # main thread might hold at that moment (an Event's would deadlock).
+        nonlocal stopping
+        if stopping:
             server.hurry()
             return
         log.info("signal %d: draining", signum, extra={"signal": signum})
-        done.set()
+        stopping = True
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    print(f"chatads listening on {server.address}", flush=True)
-    done.wait()
-    return 0 if server.drain() else 1
+    with _signal_wakeup() as wakeup:
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        print(f"chatads listening on {server.address}", flush=True)
+        while not stopping:
+            wakeup()
+        return 0 if server.drain() else 1
+
+
+@contextlib.contextmanager
+def _signal_wakeup() -> Iterator[Callable[[], None]]:
+    """A wait that any signal ends, whichever thread the kernel hands it to.
+
+    A process-directed SIGTERM may be delivered to any thread that does not block it:
+    grpcio's, tokio's or FAISS's as well as the main one. Python then only flags it,
+    and its handler runs when the main thread next executes Python code, which a main
+    thread blocked on a lock never does. `signal.set_wakeup_fd` makes the signal also
+    write a byte to a socket, whichever thread took it, and the main thread waits on
+    that socket; the handler then runs at once."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def wait() -> None:
+        select.select([reader], [], [], 1.0)
+        with contextlib.suppress(BlockingIOError):
+            reader.recv(4096)
+
+    try:
+        yield wait
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
