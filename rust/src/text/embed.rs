@@ -85,6 +85,8 @@ pub struct Parts {
     /// Total term weight of the hashed words (0 = nothing informative).
     pub total: f32,
     ids: Vec<u32>,
+    /// The tokenizer's scratch for a word that needs normalising.
+    word: String,
     /// Hashes of the rare words seen (at most `MAX_RARE`).
     pub rare: SmallVec<[i32; 4]>,
     /// The informative words seen that are not rare: (hash, term weight), one
@@ -123,6 +125,7 @@ impl Parts {
             acc: vec![0f32; 3 * d],
             total: 0.0,
             ids: Vec::new(),
+            word: String::new(),
             rare: SmallVec::new(),
             terms: Vec::new(),
             lower: String::new(),
@@ -131,7 +134,8 @@ impl Parts {
 
     /// Empty again for a text embedded in `d` dimensions, keeping the buffers.
     fn reset(&mut self, d: usize) {
-        if self.d != d || self.lower.capacity() > KEEP_BUFFER {
+        if self.d != d || self.lower.capacity() > KEEP_BUFFER || self.word.capacity() > KEEP_BUFFER
+        {
             *self = Self::new(d);
             return;
         }
@@ -187,8 +191,10 @@ impl Embedder {
         let mut total = 0.0f32;
         let mut rare = std::mem::take(&mut parts.rare);
         let mut terms = std::mem::take(&mut parts.terms);
+        let mut ids = std::mem::take(&mut parts.ids);
+        let mut word = std::mem::take(&mut parts.word);
         {
-            let (hash, topic, _) = parts.split();
+            let (hash, topic, sem_acc) = parts.split();
             for_each_feature(lower, self.hashing.ngram_range, |feat| {
                 let h = murmur3_signed(feat.as_bytes());
                 let (col, sign) =
@@ -207,6 +213,11 @@ impl Embedder {
                     terms.push((h, w));
                 }
                 total += w;
+                // The semantic model: the word's static token embeddings, weighted
+                // as the word (so "je", "une", "the" say as little here as anywhere).
+                if let (Some(sem), false) = (&self.semantic, feat.contains(' ')) {
+                    sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word);
+                }
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
                 let signs = splitmix64(x);
                 let v = w * scale * sign as f32;
@@ -228,12 +239,8 @@ impl Embedder {
         parts.rare = rare;
         parts.terms = terms;
         parts.lower = buf;
-        if let Some(sem) = &self.semantic {
-            let mut ids = std::mem::take(&mut parts.ids);
-            let (_, _, acc) = parts.split();
-            sem.accumulate(text, acc, &mut ids);
-            parts.ids = ids;
-        }
+        parts.ids = ids;
+        parts.word = word;
     }
 
     /// Adds a topic the text declares (an ad's `topics`) with weight `w`,
@@ -394,6 +401,39 @@ mod tests {
         assert_eq!(hits.0.len(), 1);
         assert!(cos(&en, &fr) > 0.5, "{}", cos(&en, &fr));
         assert!(cos(&en, &fr) > cos(&en, &sport) + 0.3);
+    }
+
+    #[test]
+    fn semantic_words_weigh_as_their_term_weight() {
+        let sem = StaticEmbeddings::builtin(64).unwrap();
+        let weights = TermWeights::from_zipf([("je", 7.0), ("un", 6.9), ("cherche", 5.0)]);
+        let e = Embedder {
+            weights: Arc::new(weights.clone()),
+            semantic: Some(sem.clone()),
+            mix: TextMix {
+                semantic: 1.0,
+                topics: 0.0,
+                hashing: 0.0,
+            },
+            ..embedder()
+        };
+        let text = "Je cherche un hôtel à LISBONNE, merci !";
+        let got = e.embed(text).0.unwrap();
+        // By hand: each word of the hashing stage, its tokens' rows times its weight.
+        let mut want = vec![0f32; 64];
+        let (mut ids, mut buf) = (Vec::new(), String::new());
+        for word in ["je", "cherche", "un", "hôtel", "lisbonne", "merci"] {
+            let w = weights.weight(murmur3_signed(word.as_bytes()), word);
+            sem.accumulate_word(word, w, &mut want, &mut ids, &mut buf);
+        }
+        normalize(&mut want);
+        assert!(cos(&got, &want) > 0.99999, "{}", cos(&got, &want));
+        // A frequent word moves the vector less than a rare one.
+        let base = e.embed("hôtel lisbonne").0.unwrap();
+        let with_je = e.embed("je hôtel lisbonne").0.unwrap();
+        let with_cherche = e.embed("cherche hôtel lisbonne").0.unwrap();
+        assert!(cos(&base, &with_je) > cos(&base, &with_cherche));
+        assert!(cos(&base, &with_je) > 0.999);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Static token embeddings distilled from all-MiniLM-L6-v2 (the model2vec
 //! method: every vocabulary token's output embedding, PCA to `d`, Zipf
-//! weighting), looked up per WordPiece token and summed. The table is made
+//! weighting), looked up per WordPiece token and summed. The engine sums them
+//! word by word, each word's tokens times the word's term weight
+//! ([`StaticEmbeddings::accumulate_word`]); [`StaticEmbeddings::embed`] is the
+//! teacher's plain pooling, kept as the reference. The table is made
 //! by `scripts/distill_static.py` and ships inside the crate
 //! (`rust/data/static_embed/`, Apache-2.0 like the model).
 //!
@@ -102,6 +105,31 @@ impl StaticEmbeddings {
         (self.accumulate(text, &mut v, &mut ids) > 0
             && crate::text::topics::normalize(&mut v) > 1e-6)
             .then_some(v)
+    }
+
+    /// Adds `w` times the rows of the tokens of `word` (one word of the hashing
+    /// stage) into `out`; `ids` and `buf` are scratch.
+    pub fn accumulate_word(
+        &self,
+        word: &str,
+        w: f32,
+        out: &mut [f32],
+        ids: &mut Vec<u32>,
+        buf: &mut String,
+    ) {
+        debug_assert_eq!(out.len(), self.d);
+        ids.clear();
+        self.tokenizer.tokenize_word(word, buf, ids);
+        let unk = self.tokenizer.unk();
+        for &id in ids.iter() {
+            if id == unk {
+                continue;
+            }
+            let row = &self.rows[id as usize * self.d..(id as usize + 1) * self.d];
+            for (o, r) in out.iter_mut().zip(row) {
+                *o += w * r;
+            }
+        }
     }
 
     /// Adds the rows of `text`'s tokens into `out`; returns how many tokens

@@ -116,7 +116,29 @@ impl WordPiece {
 
     /// Appends the ids of `text`'s pieces to `out`.
     pub fn tokenize(&self, text: &str, out: &mut Vec<u32>) {
-        let mut word = String::with_capacity(32);
+        self.tokenize_in(text, &mut String::with_capacity(32), out);
+    }
+
+    /// The ids of one word of the hashing stage (a run of word characters), as
+    /// [`WordPiece::tokenize`] gives them: a lowercase ASCII alphanumeric word
+    /// needs no normalising or splitting and goes straight to the vocabulary;
+    /// any other goes through the whole tokenizer (`buf` is its scratch).
+    pub fn tokenize_word(&self, word: &str, buf: &mut String, out: &mut Vec<u32>) {
+        if word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            if !word.is_empty() {
+                self.split_word(word, word.len(), out);
+            }
+        } else {
+            self.tokenize_in(word, buf, out);
+        }
+    }
+
+    /// [`WordPiece::tokenize`] with `word` as its scratch buffer.
+    fn tokenize_in(&self, text: &str, word: &mut String, out: &mut Vec<u32>) {
+        word.clear();
         let mut chars = 0usize;
         let flush = |word: &mut String, chars: &mut usize, out: &mut Vec<u32>| {
             if !word.is_empty() {
@@ -129,14 +151,14 @@ impl WordPiece {
             if c.is_ascii() {
                 let b = c as u8;
                 if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                    flush(&mut word, &mut chars, out);
+                    flush(word, &mut chars, out);
                 } else if b < 0x20 || b == 0x7F {
                     // Other control characters vanish (NUL, VT and FF too).
                 } else if b.is_ascii_punctuation() {
-                    flush(&mut word, &mut chars, out);
+                    flush(word, &mut chars, out);
                     word.push(c);
                     chars = 1;
-                    flush(&mut word, &mut chars, out);
+                    flush(word, &mut chars, out);
                 } else {
                     word.push(b.to_ascii_lowercase() as char);
                     chars += 1;
@@ -147,14 +169,14 @@ impl WordPiece {
                 continue;
             }
             if c.is_whitespace() {
-                flush(&mut word, &mut chars, out);
+                flush(word, &mut chars, out);
                 continue;
             }
             if is_cjk(c) {
-                flush(&mut word, &mut chars, out);
+                flush(word, &mut chars, out);
                 word.push(c);
                 chars = 1;
-                flush(&mut word, &mut chars, out);
+                flush(word, &mut chars, out);
                 continue;
             }
             unicode_normalization::char::decompose_canonical(c, |d| {
@@ -163,12 +185,12 @@ impl WordPiece {
                 }
                 for l in d.to_lowercase() {
                     if is_punctuation(l) {
-                        flush(&mut word, &mut chars, out);
+                        flush(word, &mut chars, out);
                         word.push(l);
                         chars = 1;
-                        flush(&mut word, &mut chars, out);
+                        flush(word, &mut chars, out);
                     } else if l.is_whitespace() {
-                        flush(&mut word, &mut chars, out);
+                        flush(word, &mut chars, out);
                     } else {
                         word.push(l);
                         chars += 1;
@@ -176,7 +198,7 @@ impl WordPiece {
                 }
             });
         }
-        flush(&mut word, &mut chars, out);
+        flush(word, &mut chars, out);
     }
 
     /// Greedy longest-match-first split of one normalised word.
@@ -251,5 +273,35 @@ mod tests {
         assert_eq!(ids("hellox world"), vec![1, 3]);
         assert_eq!(ids(&"a".repeat(101)), vec![1]);
         assert!(ids("").is_empty() && ids("  \t\n").is_empty());
+    }
+
+    #[test]
+    fn a_word_alone_gets_the_ids_the_whole_tokenizer_gives() {
+        let t = wp();
+        let long = "s".repeat(101);
+        let words = [
+            "hello",
+            "worlds",
+            "playing",
+            "lisbon",
+            "café",
+            "Café",
+            "CAFE",
+            "ca\u{301}fe",
+            "hellox",
+            "x",
+            "",
+            "42",
+            "play_ing",
+            "東京",
+            long.as_str(),
+            "hello\u{200B}s",
+        ];
+        let mut buf = String::new();
+        for w in words {
+            let mut one = Vec::new();
+            t.tokenize_word(w, &mut buf, &mut one);
+            assert_eq!(one, ids(w), "{w:?}");
+        }
     }
 }
