@@ -131,8 +131,9 @@ impl Engine {
         let c = &self.config;
         match c.text_model {
             super::TextModel::Hashing => format!("hashing d={} seed={}", c.d, c.seed),
+            // v2: each word's tokens weighted by the word's term weight.
             super::TextModel::Semantic => format!(
-                "semantic minilm-static-v1 d={} seed={} mix={},{},{}",
+                "semantic minilm-static-v2 d={} seed={} mix={},{},{}",
                 c.d, c.seed, c.text_mix.semantic, c.text_mix.topics, c.text_mix.hashing
             ),
         }
