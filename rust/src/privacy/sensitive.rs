@@ -218,6 +218,10 @@ impl SensitiveGuard {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
+            // Every pattern starts with the space before its first word, so a
+            // prefilter stops at every word and only adds its own cost: without
+            // it, a turn's scan took 400 against 520 ns.
+            .prefilter(false)
             .build(include.iter().chain(&exclude))
             .map_err(|e| CoreError::Internal(format!("sensitive lexicon: {e}")))?;
         Ok(Self {

@@ -35,6 +35,9 @@ pub struct WordPiece {
     start: HashMap<Box<str>, u32>,
     /// `##` pieces, stored without the prefix.
     cont: HashMap<Box<str>, u32>,
+    /// The longest piece of each map, in bytes: no longer piece is looked up.
+    max_start: usize,
+    max_cont: usize,
     unk: u32,
     vocab_size: usize,
 }
@@ -98,7 +101,10 @@ impl WordPiece {
             }
         }
         let unk = unk.ok_or_else(|| CoreError::Internal("vocab has no [UNK]".into()))?;
+        let longest = |m: &HashMap<Box<str>, u32>| m.keys().map(|k| k.len()).max().unwrap_or(0);
         Ok(Self {
+            max_start: longest(&start),
+            max_cont: longest(&cont),
             start,
             cont,
             unk,
@@ -210,8 +216,15 @@ impl WordPiece {
         let mark = out.len();
         let mut start = 0;
         while start < word.len() {
-            let map = if start == 0 { &self.start } else { &self.cont };
-            let mut end = word.len();
+            let (map, longest) = if start == 0 {
+                (&self.start, self.max_start)
+            } else {
+                (&self.cont, self.max_cont)
+            };
+            let mut end = word.len().min(start + longest);
+            while !word.is_char_boundary(end) {
+                end -= 1;
+            }
             let mut found = None;
             while end > start {
                 if let Some(&id) = map.get(&word[start..end]) {
