@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 
 use super::hashing::{for_each_feature, index_and_sign, murmur3_signed, HashingConfig};
 use super::semantic::StaticEmbeddings;
-use super::tokenize::{lowercase, lowercase_in};
+use super::tokenize::{for_each_token, lowercase, lowercase_in};
 use super::topics::{normalize, Topics};
 use super::weights::TermWeights;
 
@@ -193,6 +193,8 @@ impl Embedder {
         let mut terms = std::mem::take(&mut parts.terms);
         let mut ids = std::mem::take(&mut parts.ids);
         let mut word = std::mem::take(&mut parts.word);
+        // Whether the features include the single words (n-grams from 1).
+        let words = self.hashing.ngram_range.0 <= 1;
         {
             let (hash, topic, sem_acc) = parts.split();
             for_each_feature(lower, self.hashing.ngram_range, |feat| {
@@ -215,7 +217,7 @@ impl Embedder {
                 total += w;
                 // The semantic model: the word's static token embeddings, weighted
                 // as the word (so "je", "une", "the" say as little here as anywhere).
-                if let (Some(sem), false) = (&self.semantic, feat.contains(' ')) {
+                if let (Some(sem), false, true) = (&self.semantic, feat.contains(' '), words) {
                     sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word);
                 }
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
@@ -232,6 +234,16 @@ impl Embedder {
                     for (o, tv) in topic.iter_mut().zip(self.topics.vector(t)) {
                         *o += w * tv;
                     }
+                }
+            });
+        }
+        if let (Some(sem), false) = (&self.semantic, words) {
+            // Hashed n-grams start above 1: the semantic part still takes every word.
+            let (_, _, sem_acc) = parts.split();
+            for_each_token(lower, |tok| {
+                let w = self.weights.weight(murmur3_signed(tok.as_bytes()), tok);
+                if w > 0.0 {
+                    sem.accumulate_word(tok, w, sem_acc, &mut ids, &mut word);
                 }
             });
         }
@@ -434,6 +446,23 @@ mod tests {
         let with_cherche = e.embed("cherche hôtel lisbonne").0.unwrap();
         assert!(cos(&base, &with_je) > cos(&base, &with_cherche));
         assert!(cos(&base, &with_je) > 0.999);
+        // Hashed bigrams only: the semantic part still takes every word.
+        let bigrams = Embedder {
+            hashing: HashingConfig {
+                ngram_range: (2, 2),
+                ..HashingConfig::default()
+            },
+            ..e.clone()
+        };
+        let both = Embedder {
+            hashing: HashingConfig {
+                ngram_range: (1, 2),
+                ..HashingConfig::default()
+            },
+            ..e.clone()
+        };
+        let (a, b) = (bigrams.embed(text).0.unwrap(), both.embed(text).0.unwrap());
+        assert!(cos(&a, &got) > 0.99999 && cos(&b, &got) > 0.99999);
     }
 
     #[test]
