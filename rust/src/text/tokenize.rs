@@ -38,8 +38,25 @@ pub fn lowercase_in<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
         // `str::to_lowercase` keeps Python's final-sigma rule.
         *buf = text.to_lowercase();
     } else {
+        // Runs of ASCII (most of a French turn) are copied and lowered as bytes;
+        // only the other characters go through the Unicode tables.
         buf.clear();
-        buf.extend(text.chars().flat_map(char::to_lowercase));
+        buf.reserve(text.len());
+        let mut rest = text;
+        while !rest.is_empty() {
+            let ascii = rest
+                .bytes()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(rest.len());
+            let from = buf.len();
+            buf.push_str(&rest[..ascii]);
+            buf[from..].make_ascii_lowercase();
+            rest = &rest[ascii..];
+            if let Some(c) = rest.chars().next() {
+                buf.extend(c.to_lowercase());
+                rest = &rest[c.len_utf8()..];
+            }
+        }
     }
     buf
 }
@@ -137,6 +154,21 @@ mod tests {
             tokenize("ΟΔΟΣ ok 🙂🙂 日本語", true),
             ["οδος", "ok", "日本語"]
         );
+    }
+
+    #[test]
+    fn lowercase_is_unicode_lowercase() {
+        let mut buf = String::new();
+        for text in [
+            "Où est l'Hôtel DE VILLE ?",
+            "İstanbul ǅemal ẞ ΟΔΟΣ Ὰ",
+            "ÉCOLE école ÉÉ a",
+            "日本語 ABC ÀÉÎ z",
+            "plain ascii",
+            "MIXED ascii ünd",
+        ] {
+            assert_eq!(lowercase_in(text, &mut buf), text.to_lowercase(), "{text}");
+        }
     }
 
     #[test]
