@@ -294,6 +294,10 @@ mod tests {
             "ǅemal İstanbul ß",
             "ok!!",
             "Σ ΟΔΟΣ",
+            "  Hello,   WORLD__ 42  ",
+            "!!a!!b",
+            "x",
+            "déjà-VU, Ça va?",
         ] {
             let mut slow = String::from(" ");
             let mut in_word = false;
