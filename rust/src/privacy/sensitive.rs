@@ -17,7 +17,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use crate::error::{CoreError, Result};
-use crate::text::tokenize::is_word_char;
+use crate::text::tokenize::{ascii_runs, is_word_char};
 
 pub const LEXICON_TSV: &str = include_str!("../../data/sensitive_lexicon.tsv");
 
@@ -84,13 +84,8 @@ pub fn normalize_into(text: &str, out: &mut String) {
     let mut in_word = false;
     // ASCII bytes (most of any turn, French included) go through a table;
     // only the other characters are decomposed.
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        for &b in &rest.as_bytes()[..ascii] {
+    for (run, c) in ascii_runs(text) {
+        for &b in run.as_bytes() {
             let m = ASCII_WORD[b as usize];
             if m != 0 {
                 out.push(m as char);
@@ -100,10 +95,9 @@ pub fn normalize_into(text: &str, out: &mut String) {
                 in_word = false;
             }
         }
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
-        push_normalized(c, out, &mut in_word);
+        if let Some(c) = c {
+            push_normalized(c, out, &mut in_word);
+        }
     }
     if in_word {
         out.push(' ');
@@ -220,7 +214,7 @@ impl SensitiveGuard {
             .kind(Some(AhoCorasickKind::DFA))
             // Every pattern starts with the space before its first word, so a
             // prefilter stops at every word and only adds its own cost: without
-            // it, a turn's scan took 400 against 520 ns.
+            // it, a turn's scan took 400 against 520 ns (the `timing` loop below).
             .prefilter(false)
             .build(include.iter().chain(&exclude))
             .map_err(|e| CoreError::Internal(format!("sensitive lexicon: {e}")))?;
@@ -345,5 +339,29 @@ mod tests {
     fn bad_lexicon_lines_are_reported() {
         assert!(SensitiveGuard::parse("h\nhealth\ten\tx\n").is_err());
         assert!(SensitiveGuard::parse("h\nwealth\ten\tx\tinclude\n").is_err());
+    }
+}
+
+/// Timing loops behind docs/benchmarks.md's figures, not assertions:
+/// `cargo test --release -p chatads-core --lib timing -- --ignored --nocapture`.
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    #[test]
+    #[ignore = "a measurement: run it alone, with --nocapture"]
+    fn detect_per_text() {
+        let data = include_str!("../../../eval/data/relevance_sessions.jsonl");
+        let texts = crate::text::tokenize::chunks_for_timing(data, 80);
+        let g = SensitiveGuard::builtin().unwrap();
+        for round in 0..3 {
+            let t = std::time::Instant::now();
+            let hits: usize = (0..20)
+                .flat_map(|_| texts.iter())
+                .map(|x| usize::from(!g.detect(x).is_empty()))
+                .sum();
+            let ns = t.elapsed().as_nanos() as f64 / (20 * texts.len()) as f64;
+            println!("round {round}: detect {ns:.0} ns a text of 80 bytes ({hits} hits)");
+        }
     }
 }

@@ -193,8 +193,6 @@ impl Embedder {
         let mut terms = std::mem::take(&mut parts.terms);
         let mut ids = std::mem::take(&mut parts.ids);
         let mut word = std::mem::take(&mut parts.word);
-        // Whether the features include the single words (n-grams from 1).
-        let words = self.hashing.ngram_range.0 <= 1;
         {
             let (hash, topic, sem_acc) = parts.split();
             for_each_feature(lower, self.hashing.ngram_range, |feat| {
@@ -217,7 +215,7 @@ impl Embedder {
                 total += w;
                 // The semantic model: the word's static token embeddings, weighted
                 // as the word (so "je", "une", "the" say as little here as anywhere).
-                if let (Some(sem), false, true) = (&self.semantic, feat.contains(' '), words) {
+                if let (Some(sem), false) = (&self.semantic, feat.contains(' ')) {
                     sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word);
                 }
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
@@ -237,8 +235,9 @@ impl Embedder {
                 }
             });
         }
-        if let (Some(sem), false) = (&self.semantic, words) {
-            // Hashed n-grams start above 1: the semantic part still takes every word.
+        if let (Some(sem), true) = (&self.semantic, self.hashing.ngram_range.0 > 1) {
+            // Hashed n-grams start above 1 (every feature has a space, so the loop
+            // above added nothing to it): the semantic part still takes every word.
             let (_, _, sem_acc) = parts.split();
             for_each_token(lower, |tok| {
                 let w = self.weights.weight(murmur3_signed(tok.as_bytes()), tok);

@@ -522,3 +522,61 @@ mod tests {
             .any(|v| (v.abs() - 3.0 / 10f64.sqrt()).abs() < 1e-12));
     }
 }
+
+/// Timing loop behind docs/benchmarks.md's two-thread figures, not an
+/// assertion: `cargo test --release -p chatads-core --lib timing -- --ignored --nocapture`.
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    #[test]
+    #[ignore = "a measurement: run it alone, with --nocapture"]
+    fn one_thread_against_two() {
+        let data = include_str!("../../../eval/data/relevance_sessions.jsonl");
+        let words: Vec<&str> = data.split_whitespace().collect();
+        // 2,000 documents of 8 to 40 words, as benches/conftest.py's messages.
+        let docs: Vec<String> = (0..2000)
+            .map(|k| {
+                let n = 8 + (k * 7919) % 33;
+                (0..n)
+                    .map(|j| words[(k * 40 + j) % words.len()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
+        let cfg = HashingConfig::default();
+        let time = |f: &dyn Fn()| {
+            let s = std::time::Instant::now();
+            f();
+            s.elapsed().as_secs_f64() * 1e6
+        };
+        let median = |mut t: Vec<f64>| {
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
+        };
+        for round in 0..3 {
+            // Interleaved, call by call, so that both see the host's drift.
+            let (mut one, mut two, mut spawn) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..41 {
+                one.push(time(&|| {
+                    drop(std::hint::black_box(hash_documents(&refs, &cfg)))
+                }));
+                two.push(time(&|| {
+                    drop(std::hint::black_box(hash_documents_parallel(
+                        &refs, &cfg, 2,
+                    )))
+                }));
+                spawn.push(time(&|| {
+                    std::thread::scope(|s| drop(s.spawn(|| ()).join()))
+                }));
+            }
+            let (one, two, spawn) = (median(one), median(two), median(spawn));
+            println!(
+                "round {round}: one thread {one:.0} µs, two {two:.0} µs ({:.2}x); \
+                 a scoped thread started and joined {spawn:.0} µs",
+                one / two
+            );
+        }
+    }
+}

@@ -117,40 +117,33 @@ impl StaticEmbeddings {
         ids: &mut Vec<u32>,
         buf: &mut String,
     ) {
-        debug_assert_eq!(out.len(), self.d);
         ids.clear();
         self.tokenizer.tokenize_word(word, buf, ids);
+        self.add_rows(ids, w, out);
+    }
+
+    /// Adds `w` times the rows of `ids` into `out`; returns how many were not
+    /// `[UNK]` (which adds nothing).
+    fn add_rows(&self, ids: &[u32], w: f32, out: &mut [f32]) -> usize {
+        debug_assert_eq!(out.len(), self.d);
         let unk = self.tokenizer.unk();
-        for &id in ids.iter() {
-            if id == unk {
-                continue;
-            }
+        let mut n = 0;
+        for &id in ids.iter().filter(|&&id| id != unk) {
+            n += 1;
             let row = &self.rows[id as usize * self.d..(id as usize + 1) * self.d];
             for (o, r) in out.iter_mut().zip(row) {
                 *o += w * r;
             }
         }
+        n
     }
 
     /// Adds the rows of `text`'s tokens into `out`; returns how many tokens
     /// were not `[UNK]`.
     pub fn accumulate(&self, text: &str, out: &mut [f32], ids: &mut Vec<u32>) -> usize {
-        debug_assert_eq!(out.len(), self.d);
         ids.clear();
         self.tokenizer.tokenize(text, ids);
-        let unk = self.tokenizer.unk();
-        let mut n = 0;
-        for &id in ids.iter() {
-            if id == unk {
-                continue;
-            }
-            n += 1;
-            let row = &self.rows[id as usize * self.d..(id as usize + 1) * self.d];
-            for (o, r) in out.iter_mut().zip(row) {
-                *o += r;
-            }
-        }
-        n
+        self.add_rows(ids, 1.0, out)
     }
 }
 

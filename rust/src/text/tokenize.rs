@@ -24,6 +24,20 @@ pub fn is_word_char(c: char) -> bool {
         .is_ok()
 }
 
+/// `text` as runs of ASCII, each with the non-ASCII character that ends it
+/// (`None` after the last run): the walk of every fast path over mostly-ASCII
+/// text (the lowercasing here, the sensitive guard's normaliser).
+pub fn ascii_runs(text: &str) -> impl Iterator<Item = (&str, Option<char>)> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let (run, tail) = t.split_at(t.bytes().position(|b| !b.is_ascii()).unwrap_or(t.len()));
+        let c = tail.chars().next();
+        rest = c.map(|c| &tail[c.len_utf8()..]).filter(|t| !t.is_empty());
+        Some((run, c))
+    })
+}
+
 /// [`lowercase`] into `buf`, which a caller reuses from text to text (ASCII
 /// text that is already lowercase is returned as it is).
 pub fn lowercase_in<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
@@ -42,20 +56,11 @@ pub fn lowercase_in<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
         // only the other characters go through the Unicode tables.
         buf.clear();
         buf.reserve(text.len());
-        let mut rest = text;
-        while !rest.is_empty() {
-            let ascii = rest
-                .bytes()
-                .position(|b| !b.is_ascii())
-                .unwrap_or(rest.len());
+        for (run, c) in ascii_runs(text) {
             let from = buf.len();
-            buf.push_str(&rest[..ascii]);
+            buf.push_str(run);
             buf[from..].make_ascii_lowercase();
-            rest = &rest[ascii..];
-            if let Some(c) = rest.chars().next() {
-                buf.extend(c.to_lowercase());
-                rest = &rest[c.len_utf8()..];
-            }
+            buf.extend(c.into_iter().flat_map(char::to_lowercase));
         }
     }
     buf
@@ -131,6 +136,23 @@ pub fn tokenize(text: &str, lowercase_first: bool) -> Vec<String> {
     out
 }
 
+/// `text` cut into pieces of about `len` bytes (at character boundaries): the
+/// corpus of the timing loops (`cargo test ... timing -- --ignored`).
+#[cfg(test)]
+pub(crate) fn chunks_for_timing(text: &str, len: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start + len < text.len() {
+        let mut end = start + len;
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        out.push(&text[start..end]);
+        start = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +176,18 @@ mod tests {
             tokenize("ΟΔΟΣ ok 🙂🙂 日本語", true),
             ["οδος", "ok", "日本語"]
         );
+    }
+
+    #[test]
+    fn ascii_runs_cover_the_text() {
+        let runs: Vec<_> = ascii_runs("ab é cd").collect();
+        assert_eq!(runs, [("ab ", Some('é')), (" cd", None)]);
+        assert_eq!(
+            ascii_runs("éé").collect::<Vec<_>>(),
+            [("", Some('é')), ("", Some('é'))]
+        );
+        assert_eq!(ascii_runs("x").collect::<Vec<_>>(), [("x", None)]);
+        assert_eq!(ascii_runs("").count(), 0);
     }
 
     #[test]
