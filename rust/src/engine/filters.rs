@@ -135,9 +135,10 @@ impl Engine {
         let blocks = Blocklists::new(&input.req.bcat, &input.req.badv);
         let min_rel = self.config.rank.min_relevance;
         let controls = input.controls.user.as_deref();
-        let caps: Option<CapCounts> = input
-            .record
-            .then(|| self.profiles.cap_counts(input.user, input.now));
+        let caps: Option<CapCounts> = input.record.then(|| {
+            let ads = candidates.iter().map(|(ad, _)| &**ad);
+            self.profiles.cap_counts(input.user, input.now, ads)
+        });
         let g = &self.config.guard;
         let previous: &[u32] = match input.session {
             Some(s) if g.no_consecutive_repeat && s.last_ads_turn + 1 == s.turn => &s.last_ads,

@@ -399,12 +399,12 @@ impl Engine {
             .map(|r| {
                 let (ad, shared) = self.scored_ad(r, &query.interest, basis);
                 if policy.may_record {
-                    shown.push(Impression {
-                        at: now,
-                        ad: r.ad.clone(),
-                        personalized: basis == wire::Personalization::Personalized,
-                        topics: Impression::topics_of(&shared),
-                    });
+                    shown.push(Impression::new(
+                        now,
+                        r.ad.clone(),
+                        basis == wire::Personalization::Personalized,
+                        Impression::topics_of(&shared),
+                    ));
                 }
                 ad
             })

@@ -404,10 +404,14 @@ pub const MAX_IMPRESSIONS: usize = 1000;
 pub struct Impression {
     pub at: f64,
     pub ad: Arc<AdRecord>,
+    /// The record's cap keys (ad, advertiser, campaign), copied inline: the
+    /// caps read every impression of the window on every turn, and would
+    /// otherwise follow `ad` to a record that is rarely in cache.
+    keys: [u32; 3],
     /// Selected with the profile or the session (not only this turn).
     pub personalized: bool,
     /// The topics it shared with the conversation or the interest (at most
-    /// 3; `NO_TOPIC` fills the rest): kept inline, so an entry is 24 bytes.
+    /// 3; `NO_TOPIC` fills the rest).
     pub topics: [u16; 3],
 }
 
@@ -415,6 +419,17 @@ pub struct Impression {
 pub const NO_TOPIC: u16 = u16::MAX;
 
 impl Impression {
+    pub fn new(at: f64, ad: Arc<AdRecord>, personalized: bool, topics: [u16; 3]) -> Self {
+        let keys = [ad.cap_key, ad.adv_key, ad.campaign_key];
+        Impression {
+            at,
+            ad,
+            keys,
+            personalized,
+            topics,
+        }
+    }
+
     /// The first three of `topics`, inline.
     pub fn topics_of(topics: &[u16]) -> [u16; 3] {
         let mut out = [NO_TOPIC; 3];
@@ -430,35 +445,71 @@ impl Impression {
     }
 }
 
-/// Per-ad, per-advertiser and per-campaign impression counts within the
-/// frequency-cap window, for one user on one turn.
+/// Impression counts within the frequency-cap window, for one user on one
+/// turn, of the keys (ad, advertiser, campaign) of the ads that may be shown.
+/// Only those keys are counted: a user's log holds up to `MAX_IMPRESSIONS`
+/// entries of many ads, and a turn asks about a few dozen candidates.
 #[derive(Default, Debug)]
 pub struct CapCounts {
-    ads: SmallVec<[(u32, u32); 16]>,
-    advertisers: SmallVec<[(u32, u32); 16]>,
-    campaigns: SmallVec<[(u32, u32); 8]>,
-}
-
-fn bump<const N: usize>(counts: &mut SmallVec<[(u32, u32); N]>, key: u32) {
-    match counts.iter_mut().find(|c| c.0 == key) {
-        Some(c) => c.1 += 1,
-        None => counts.push((key, 1)),
-    }
-}
-
-fn count_of<const N: usize>(counts: &SmallVec<[(u32, u32); N]>, key: u32) -> u32 {
-    counts.iter().find(|c| c.0 == key).map_or(0, |c| c.1)
+    /// Per kind (ad, advertiser, campaign): (key, count), sorted by key.
+    counts: [Vec<(u32, u32)>; 3],
+    /// Per kind, a 256-bit filter of the keys (key & 255) that most
+    /// impressions of other ads fail in one test.
+    filter: [[u64; 4]; 3],
 }
 
 impl CapCounts {
-    /// Whether one more impression of `ad` would pass a cap.
+    /// Counts for the keys of `ads`, zero so far.
+    fn for_ads<'a>(ads: impl Iterator<Item = &'a AdRecord>) -> Self {
+        let mut this = CapCounts::default();
+        for ad in ads {
+            for (kind, key) in [ad.cap_key, ad.adv_key, ad.campaign_key]
+                .into_iter()
+                .enumerate()
+            {
+                // Campaign key 0: the ad belongs to no campaign.
+                if kind < 2 || key != 0 {
+                    this.counts[kind].push((key, 0));
+                }
+            }
+        }
+        for (kind, counts) in this.counts.iter_mut().enumerate() {
+            counts.sort_unstable();
+            counts.dedup();
+            for &(key, _) in counts.iter() {
+                this.filter[kind][(key as usize >> 6) & 3] |= 1 << (key & 63);
+            }
+        }
+        this
+    }
+
+    fn bump(&mut self, keys: &[u32; 3]) {
+        for (kind, &key) in keys.iter().enumerate() {
+            if self.filter[kind][(key as usize >> 6) & 3] & (1 << (key & 63)) == 0 {
+                continue;
+            }
+            let counts = &mut self.counts[kind];
+            if let Ok(i) = counts.binary_search_by_key(&key, |c| c.0) {
+                counts[i].1 += 1;
+            }
+        }
+    }
+
+    fn count(&self, kind: usize, key: u32) -> u32 {
+        let counts = &self.counts[kind];
+        counts
+            .binary_search_by_key(&key, |c| c.0)
+            .map_or(0, |i| counts[i].1)
+    }
+
+    /// Whether one more impression of `ad` would pass a cap. `ad` must be one
+    /// of the ads the counts were taken for.
     pub fn capped(&self, ad: &AdRecord, cfg: &ProfileConfig) -> bool {
-        (cfg.freq_cap > 0 && count_of(&self.ads, ad.cap_key) >= cfg.freq_cap)
-            || (cfg.advertiser_cap > 0
-                && count_of(&self.advertisers, ad.adv_key) >= cfg.advertiser_cap)
+        (cfg.freq_cap > 0 && self.count(0, ad.cap_key) >= cfg.freq_cap)
+            || (cfg.advertiser_cap > 0 && self.count(1, ad.adv_key) >= cfg.advertiser_cap)
             || (cfg.campaign_cap > 0
                 && ad.campaign_key != 0
-                && count_of(&self.campaigns, ad.campaign_key) >= cfg.campaign_cap)
+                && self.count(2, ad.campaign_key) >= cfg.campaign_cap)
     }
 }
 
@@ -578,19 +629,25 @@ impl ProfileStore {
         }
     }
 
-    /// This user's impressions within the frequency-cap window, counted.
-    pub fn cap_counts(&self, user: &Key, now: f64) -> CapCounts {
-        let mut counts = CapCounts::default();
+    /// This user's impressions within the frequency-cap window, counted for
+    /// the keys of `ads` (the turn's candidates).
+    pub fn cap_counts<'a>(
+        &self,
+        user: &Key,
+        now: f64,
+        ads: impl Iterator<Item = &'a AdRecord>,
+    ) -> CapCounts {
+        let cfg = &self.config;
+        if cfg.freq_cap == 0 && cfg.advertiser_cap == 0 && cfg.campaign_cap == 0 {
+            return CapCounts::default();
+        }
+        let mut counts = CapCounts::for_ads(ads);
         let Some(shown) = self.shown.get(user) else {
             return counts;
         };
         let window = self.config.freq_cap_window_s;
         for i in shown.iter().rev().take_while(|i| now - i.at < window) {
-            bump(&mut counts.ads, i.ad.cap_key);
-            bump(&mut counts.advertisers, i.ad.adv_key);
-            if i.ad.campaign_key != 0 {
-                bump(&mut counts.campaigns, i.ad.campaign_key);
-            }
+            counts.bump(&i.keys);
         }
         counts
     }
@@ -842,8 +899,8 @@ mod tests {
     fn a_profile_fits_one_small_allocation() {
         // 128 bytes + glibc's 8-byte header = one 144-byte chunk (see the docs).
         assert!(std::mem::size_of::<InterestProfile>() <= 128);
-        // An ad history entry (and frequency-cap record): 50 a user cost 1.2 KB.
-        assert!(std::mem::size_of::<Impression>() <= 24);
+        // An ad history entry (and frequency-cap record): 50 a user cost 2 KB.
+        assert!(std::mem::size_of::<Impression>() <= 40);
     }
 
     #[test]
@@ -1001,30 +1058,35 @@ mod tests {
         let (a7, a8) = (ad("a7", "x.example", ""), ad("a8", "y.example", "c1"));
         let shown = |ads: &[&Arc<AdRecord>], at: f64| {
             ads.iter()
-                .map(|a| Impression {
-                    at,
-                    ad: Arc::clone(a),
-                    personalized: false,
-                    topics: [NO_TOPIC; 3],
-                })
+                .map(|a| Impression::new(at, Arc::clone(a), false, [NO_TOPIC; 3]))
                 .collect::<Vec<_>>()
         };
         let cfg = store.config.clone();
         store.record_impressions(&k, shown(&[&a7, &a8], 0.0), 0.0);
-        assert!(!store.cap_counts(&k, 1.0).capped(&a7, &cfg));
+        assert!(!store
+            .cap_counts(&k, 1.0, [&*a7].into_iter())
+            .capped(&a7, &cfg));
         store.record_impressions(&k, shown(&[&a7], 1.0), 1.0);
-        let counts = store.cap_counts(&k, 2.0);
-        assert!(counts.capped(&a7, &cfg) && !counts.capped(&a8, &cfg));
         // Another ad of a capped advertiser or campaign is capped too.
         let cfg2 = ProfileConfig {
             advertiser_cap: 2,
             campaign_cap: 1,
             ..cfg.clone()
         };
-        assert!(counts.capped(&ad("a9", "x.example", ""), &cfg2));
-        assert!(counts.capped(&ad("a10", "z.example", "c1"), &cfg2));
-        assert!(!counts.capped(&ad("a11", "z.example", "c2"), &cfg2));
-        assert!(!store.cap_counts(&k, 200.0).capped(&a7, &cfg));
+        let (a9, a10, a11) = (
+            ad("a9", "x.example", ""),
+            ad("a10", "z.example", "c1"),
+            ad("a11", "z.example", "c2"),
+        );
+        let asked = [&a7, &a8, &a9, &a10, &a11];
+        let counts = store.cap_counts(&k, 2.0, asked.iter().map(|a| &***a));
+        assert!(counts.capped(&a7, &cfg) && !counts.capped(&a8, &cfg));
+        assert!(counts.capped(&a9, &cfg2));
+        assert!(counts.capped(&a10, &cfg2));
+        assert!(!counts.capped(&a11, &cfg2));
+        assert!(!store
+            .cap_counts(&k, 200.0, [&*a7].into_iter())
+            .capped(&a7, &cfg));
         // The history lists them newest first; clearing one ad's entries.
         let h = store.history(&k, 2.0);
         assert_eq!(h.len(), 3);
@@ -1045,12 +1107,8 @@ mod tests {
         );
         let k = [5u8; 16];
         let a = Arc::new(AdRecord::for_test("a", "a.example"));
-        let imp = |at: f64, ad: &Arc<AdRecord>| Impression {
-            at,
-            ad: Arc::clone(ad),
-            personalized: false,
-            topics: [NO_TOPIC; 3],
-        };
+        let imp =
+            |at: f64, ad: &Arc<AdRecord>| Impression::new(at, Arc::clone(ad), false, [NO_TOPIC; 3]);
         store.record_impressions(&k, vec![imp(0.0, &a)], 0.0);
         for t in 1..10 {
             let other = Arc::new(AdRecord::for_test(&format!("o{t}"), "o.example"));
@@ -1060,7 +1118,9 @@ mod tests {
         assert_eq!(store.history(&k, 10.0).len(), 3);
         store.record_impressions(&k, vec![imp(10.0, &a)], 10.0);
         let cfg = store.config.clone();
-        assert!(store.cap_counts(&k, 11.0).capped(&a, &cfg));
+        assert!(store
+            .cap_counts(&k, 11.0, [&*a].into_iter())
+            .capped(&a, &cfg));
         // Out of the window and beyond the history size, impressions go.
         store.record_impressions(&k, vec![imp(4000.0, &a)], 4000.0);
         assert_eq!(store.shown.get(&k).unwrap().len(), 3);

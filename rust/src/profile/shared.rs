@@ -224,12 +224,7 @@ fn decode_impressions(
         let len = r.u16()? as usize;
         let id = std::str::from_utf8(r.take(len)?).ok()?;
         if let Some(ad) = ad(id) {
-            log.push(Impression {
-                at,
-                ad,
-                personalized,
-                topics,
-            });
+            log.push(Impression::new(at, ad, personalized, topics));
         }
     }
     r.0.is_empty().then_some(log)
@@ -363,12 +358,12 @@ mod tests {
         a.end_session_turn(&session, &user, &s, &[42], 1000.0, 3600.0);
         a.record_impressions(
             &user,
-            vec![Impression {
-                at: 1000.0,
-                ad: ad("x"),
-                personalized: true,
-                topics: [3, super::super::NO_TOPIC, super::super::NO_TOPIC],
-            }],
+            vec![Impression::new(
+                1000.0,
+                ad("x"),
+                true,
+                [3, super::super::NO_TOPIC, super::super::NO_TOPIC],
+            )],
             1000.0,
         );
         let blobs = a.export_user(&user, Some(&session));
