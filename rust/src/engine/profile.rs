@@ -44,13 +44,16 @@ impl Engine {
         let Some(v) = &turn.vector else { return false };
         self.profiles
             .update_profile(user, v, &turn.hits, now, basis);
-        let ctx = ContextTurn {
-            vector: v.clone().into_boxed_slice(),
-            topics: turn.hits.clone(),
-            rare: turn.rare.clone(),
-            terms: turn.terms.clone(),
-        };
-        self.profiles.push_context(session, user, ctx, now);
+        self.profiles.push_context_with(session, user, now, |ctx| {
+            if ctx.vector.len() == v.len() {
+                ctx.vector.copy_from_slice(v);
+            } else {
+                ctx.vector = v.as_slice().into();
+            }
+            ctx.topics.0.clone_from(&turn.hits.0);
+            ctx.rare.clone_from(&turn.rare);
+            ctx.terms.clone_from(&turn.terms);
+        });
         true
     }
 

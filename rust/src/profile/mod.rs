@@ -529,7 +529,7 @@ pub struct SessionAds {
 }
 
 /// One remembered turn of a session.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ContextTurn {
     pub vector: Box<[f32]>,
     pub topics: TopicHits,
@@ -609,14 +609,34 @@ impl ProfileStore {
     }
 
     pub fn push_context(&self, session: &Key, owner: &Key, turn: ContextTurn, now: f64) {
-        if self.config.session_turns == 0 {
+        self.push_context_with(session, owner, now, |t| *t = turn);
+    }
+
+    /// Adds a turn to the session's context (newest first): `fill` writes it
+    /// into the buffers of the turn it pushes out when the context is full,
+    /// so a live session's turns allocate nothing.
+    pub fn push_context_with(
+        &self,
+        session: &Key,
+        owner: &Key,
+        now: f64,
+        fill: impl FnOnce(&mut ContextTurn),
+    ) {
+        let keep = self.config.session_turns;
+        if keep == 0 {
             return; // session context is switched off
         }
         let mut s = self.sessions.entry(*session).or_default();
         s.owner = *owner;
         s.last_seen = now;
+        let mut turn = if s.turns.len() >= keep {
+            s.turns.pop_back().unwrap_or_default()
+        } else {
+            ContextTurn::default()
+        };
+        fill(&mut turn);
         s.turns.push_front(turn);
-        s.turns.truncate(self.config.session_turns);
+        s.turns.truncate(keep);
     }
 
     /// The session's remembered turns, most recent first (expired sessions are empty).
