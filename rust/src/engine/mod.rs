@@ -160,6 +160,12 @@ impl Engine {
             topics.place_by_name(|name| sem.embed(name));
         }
         let topics = Arc::new(topics);
+        let known = Arc::new(
+            semantic
+                .as_ref()
+                .map(|sem| sem.known_words(weights.words()))
+                .unwrap_or_default(),
+        );
         let embedder = Embedder {
             hashing: config.hashing.clone(),
             weights: Arc::new(weights),
@@ -167,6 +173,7 @@ impl Engine {
             d: config.d,
             seed: config.seed,
             semantic,
+            known,
             mix: config.text_mix,
         };
         // Fail on a bad factory string now, not at the first fold.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 
 use super::hashing::{for_each_feature, index_and_sign, murmur3_signed, HashingConfig};
-use super::semantic::StaticEmbeddings;
+use super::semantic::{KnownWords, StaticEmbeddings};
 use super::tokenize::{for_each_token, lowercase, lowercase_in};
 use super::topics::{normalize, Topics};
 use super::weights::TermWeights;
@@ -172,6 +172,9 @@ pub struct Embedder {
     pub seed: u64,
     /// The semantic text model's static embeddings; `None` = hashing only.
     pub semantic: Option<Arc<StaticEmbeddings>>,
+    /// The tokens of the weight table's words in `semantic` (empty: every
+    /// word is tokenised as it comes).
+    pub known: Arc<KnownWords>,
     pub mix: TextMix,
 }
 
@@ -216,7 +219,10 @@ impl Embedder {
                 // The semantic model: the word's static token embeddings, weighted
                 // as the word (so "je", "une", "the" say as little here as anywhere).
                 if let (Some(sem), false) = (&self.semantic, feat.contains(' ')) {
-                    sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word);
+                    match self.known.get(h, feat) {
+                        Some(known) => sem.accumulate_known(known, w, sem_acc),
+                        None => sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word),
+                    }
                 }
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
                 let signs = splitmix64(x);
@@ -240,9 +246,13 @@ impl Embedder {
             // above added nothing to it): the semantic part still takes every word.
             let (_, _, sem_acc) = parts.split();
             for_each_token(lower, |tok| {
-                let w = self.weights.weight(murmur3_signed(tok.as_bytes()), tok);
+                let h = murmur3_signed(tok.as_bytes());
+                let w = self.weights.weight(h, tok);
                 if w > 0.0 {
-                    sem.accumulate_word(tok, w, sem_acc, &mut ids, &mut word);
+                    match self.known.get(h, tok) {
+                        Some(known) => sem.accumulate_known(known, w, sem_acc),
+                        None => sem.accumulate_word(tok, w, sem_acc, &mut ids, &mut word),
+                    }
                 }
             });
         }
@@ -378,6 +388,7 @@ mod tests {
             d: 64,
             seed: 42,
             semantic: None,
+            known: Arc::default(),
             mix: TextMix::default(),
         }
     }
@@ -439,6 +450,13 @@ mod tests {
         }
         normalize(&mut want);
         assert!(cos(&got, &want) > 0.99999, "{}", cos(&got, &want));
+        // The weight table's words tokenised once give the very same vector.
+        let known = Embedder {
+            known: Arc::new(sem.known_words(weights.words())),
+            ..e.clone()
+        };
+        assert_eq!(known.known.len(), 3);
+        assert_eq!(known.embed(text).0.unwrap(), got);
         // A frequent word moves the vector less than a rare one.
         let base = e.embed("hôtel lisbonne").0.unwrap();
         let with_je = e.embed("je hôtel lisbonne").0.unwrap();

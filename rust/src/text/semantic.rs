@@ -14,12 +14,55 @@
 
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
+
+use super::hashing::murmur3_signed;
 use super::wordpiece::WordPiece;
 use crate::error::{CoreError, Result};
 
 pub const TABLE_D64: &[u8] = include_bytes!("../../data/static_embed/minilm_d64.bin");
 pub const TABLE_D128: &[u8] = include_bytes!("../../data/static_embed/minilm_d128.bin");
 pub const VOCAB_TXT: &str = include_str!("../../data/static_embed/vocab.txt");
+
+/// Longest word [`KnownWords`] holds, in bytes.
+const KNOWN_BYTES: usize = 22;
+/// Most WordPiece tokens of a word [`KnownWords`] holds.
+const KNOWN_IDS: usize = 4;
+
+/// The WordPiece ids of a fixed list of words (the term-weight table's: the
+/// common words of English and French), found once. Most words of a turn are
+/// among them, and one probe keyed by the MurmurHash3 the hashing stage has
+/// already computed costs less than WordPiece's longest-prefix probes. An
+/// entry keeps its word's bytes, so a word is only ever given its own tokens.
+#[derive(Debug, Default)]
+pub struct KnownWords {
+    by_hash: FxHashMap<i32, KnownWord>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct KnownWord {
+    len: u8,
+    n: u8,
+    word: [u8; KNOWN_BYTES],
+    ids: [u16; KNOWN_IDS],
+}
+
+impl KnownWords {
+    /// The tokens of `word` (whose MurmurHash3 is `hash`), when it is known.
+    #[inline]
+    pub fn get(&self, hash: i32, word: &str) -> Option<&[u16]> {
+        let e = self.by_hash.get(&hash)?;
+        (&e.word[..e.len as usize] == word.as_bytes()).then(|| &e.ids[..e.n as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_hash.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_hash.is_empty()
+    }
+}
 
 #[derive(Debug)]
 pub struct StaticEmbeddings {
@@ -123,16 +166,54 @@ impl StaticEmbeddings {
     ) {
         ids.clear();
         self.tokenizer.tokenize_word(word, buf, ids);
-        self.add_rows(ids, w, out);
+        self.add_rows(ids.iter().copied(), w, out);
+    }
+
+    /// [`StaticEmbeddings::accumulate_word`] for a word of `known`, whose
+    /// tokens were found when `known` was built.
+    pub fn accumulate_known(&self, ids: &[u16], w: f32, out: &mut [f32]) {
+        self.add_rows(ids.iter().map(|&id| u32::from(id)), w, out);
+    }
+
+    /// The WordPiece ids of `words`, tokenised once (see [`KnownWords`]).
+    pub fn known_words<'a>(&self, words: impl Iterator<Item = &'a str>) -> KnownWords {
+        let mut by_hash: FxHashMap<i32, KnownWord> = FxHashMap::default();
+        let (mut ids, mut buf) = (Vec::new(), String::new());
+        for word in words {
+            if word.is_empty() || word.len() > KNOWN_BYTES {
+                continue;
+            }
+            ids.clear();
+            self.tokenizer.tokenize_word(word, &mut buf, &mut ids);
+            if ids.len() > KNOWN_IDS || ids.iter().any(|&id| id > u32::from(u16::MAX)) {
+                continue;
+            }
+            let mut entry = KnownWord {
+                len: word.len() as u8,
+                n: ids.len() as u8,
+                word: [0; KNOWN_BYTES],
+                ids: [0; KNOWN_IDS],
+            };
+            entry.word[..word.len()].copy_from_slice(word.as_bytes());
+            for (o, &id) in entry.ids.iter_mut().zip(&ids) {
+                *o = id as u16;
+            }
+            // Two words of one hash: the first is kept, the other is tokenised
+            // when it comes (the bytes are compared on every look-up).
+            by_hash
+                .entry(murmur3_signed(word.as_bytes()))
+                .or_insert(entry);
+        }
+        KnownWords { by_hash }
     }
 
     /// Adds `w` times the rows of `ids` into `out`; returns how many were not
     /// `[UNK]` (which adds nothing).
-    fn add_rows(&self, ids: &[u32], w: f32, out: &mut [f32]) -> usize {
+    fn add_rows(&self, ids: impl IntoIterator<Item = u32>, w: f32, out: &mut [f32]) -> usize {
         debug_assert_eq!(out.len(), self.d);
         let unk = self.tokenizer.unk();
         let mut n = 0;
-        for &id in ids.iter().filter(|&&id| id != unk) {
+        for id in ids.into_iter().filter(|&id| id != unk) {
             n += 1;
             let id = id as usize;
             let (row, k) = (
@@ -151,13 +232,43 @@ impl StaticEmbeddings {
     pub fn accumulate(&self, text: &str, out: &mut [f32], ids: &mut Vec<u32>) -> usize {
         ids.clear();
         self.tokenizer.tokenize(text, ids);
-        self.add_rows(ids, 1.0, out)
+        self.add_rows(ids.iter().copied(), 1.0, out)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_words_have_the_tokens_wordpiece_gives_them() {
+        let t = StaticEmbeddings::builtin(64).unwrap();
+        let words = [
+            "hotel",
+            "headphones",
+            "hôtel",
+            "chaussures",
+            "prochaine",
+            "2024",
+            "antidisestablishmentarianism",
+        ];
+        let known = t.known_words(words.into_iter());
+        let (mut ids, mut buf) = (Vec::new(), String::new());
+        for w in words {
+            ids.clear();
+            t.tokenizer.tokenize_word(w, &mut buf, &mut ids);
+            let h = murmur3_signed(w.as_bytes());
+            match known.get(h, w) {
+                Some(k) => assert_eq!(k.iter().map(|&i| u32::from(i)).collect::<Vec<_>>(), ids),
+                // Only words too long (or of too many tokens) to keep inline.
+                None => assert!(w.len() > KNOWN_BYTES || ids.len() > KNOWN_IDS, "{w}"),
+            }
+        }
+        assert!(known.len() >= 5);
+        // Another word under a known word's hash is not given its tokens.
+        assert!(known.get(murmur3_signed(b"hotel"), "hotels").is_none());
+        assert!(known.get(murmur3_signed(b"unlisted"), "unlisted").is_none());
+    }
 
     #[test]
     fn builtin_table_loads_and_relates_words() {

@@ -27,6 +27,8 @@ pub fn weight_from_zipf(zipf: f32) -> f32 {
 #[derive(Clone, Debug, Default)]
 pub struct TermWeights {
     by_hash: HashMap<i32, f32>,
+    /// The table's words, lowercased (the semantic model tokenises them once).
+    words: Vec<Box<str>>,
 }
 
 impl TermWeights {
@@ -34,6 +36,7 @@ impl TermWeights {
     /// highest frequency (a word common in either language is down-weighted).
     pub fn from_zipf<'a>(entries: impl IntoIterator<Item = (&'a str, f32)>) -> Self {
         let mut by_hash: HashMap<i32, f32> = HashMap::default();
+        let mut words = Vec::new();
         for (word, zipf) in entries {
             let lower = super::tokenize::lowercase(word);
             let h = super::hashing::murmur3_signed(lower.as_bytes());
@@ -42,8 +45,14 @@ impl TermWeights {
                 .entry(h)
                 .and_modify(|old| *old = old.min(w))
                 .or_insert(w);
+            words.push(lower.into_owned().into_boxed_str());
         }
-        Self { by_hash }
+        Self { by_hash, words }
+    }
+
+    /// The table's words, lowercased, as listed.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|w| &**w)
     }
 
     pub fn len(&self) -> usize {
