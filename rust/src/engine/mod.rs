@@ -163,7 +163,7 @@ impl Engine {
         let known = Arc::new(
             semantic
                 .as_ref()
-                .map(|sem| sem.known_words(weights.words()))
+                .map(|sem| sem.known_words(&weights))
                 .unwrap_or_default(),
         );
         let embedder = Embedder {

@@ -202,7 +202,14 @@ impl Embedder {
                 let h = murmur3_signed(feat.as_bytes());
                 let (col, sign) =
                     index_and_sign(h, self.hashing.n_features, self.hashing.alternate_sign);
-                let (w, is_rare) = self.weights.weight_and_rarity(h, feat);
+                // The semantic model's table of known words has their weights too:
+                // one probe for most words.
+                let known = match &self.semantic {
+                    Some(_) => self.known.get(h, feat),
+                    None => None,
+                };
+                let (w, is_rare) =
+                    known.map_or_else(|| self.weights.weight_and_rarity(h, feat), |k| (k.w, false));
                 if w <= 0.0 {
                     return;
                 }
@@ -219,7 +226,7 @@ impl Embedder {
                 // The semantic model: the word's static token embeddings, weighted
                 // as the word (so "je", "une", "the" say as little here as anywhere).
                 if let (Some(sem), false) = (&self.semantic, feat.contains(' ')) {
-                    match self.known.get(h, feat) {
+                    match known {
                         Some(known) => sem.accumulate_known(known, w, sem_acc),
                         None => sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word),
                     }
@@ -247,11 +254,14 @@ impl Embedder {
             let (_, _, sem_acc) = parts.split();
             for_each_token(lower, |tok| {
                 let h = murmur3_signed(tok.as_bytes());
-                let w = self.weights.weight(h, tok);
-                if w > 0.0 {
-                    match self.known.get(h, tok) {
-                        Some(known) => sem.accumulate_known(known, w, sem_acc),
-                        None => sem.accumulate_word(tok, w, sem_acc, &mut ids, &mut word),
+                match self.known.get(h, tok) {
+                    Some(known) if known.w > 0.0 => sem.accumulate_known(known, known.w, sem_acc),
+                    Some(_) => {}
+                    None => {
+                        let w = self.weights.weight(h, tok);
+                        if w > 0.0 {
+                            sem.accumulate_word(tok, w, sem_acc, &mut ids, &mut word);
+                        }
                     }
                 }
             });
@@ -452,7 +462,7 @@ mod tests {
         assert!(cos(&got, &want) > 0.99999, "{}", cos(&got, &want));
         // The weight table's words tokenised once give the very same vector.
         let known = Embedder {
-            known: Arc::new(sem.known_words(weights.words())),
+            known: Arc::new(sem.known_words(&weights)),
             ..e.clone()
         };
         assert_eq!(known.known.len(), 3);

@@ -17,6 +17,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashMap;
 
 use super::hashing::murmur3_signed;
+use super::weights::TermWeights;
 use super::wordpiece::WordPiece;
 use crate::error::{CoreError, Result};
 
@@ -24,35 +25,45 @@ pub const TABLE_D64: &[u8] = include_bytes!("../../data/static_embed/minilm_d64.
 pub const TABLE_D128: &[u8] = include_bytes!("../../data/static_embed/minilm_d128.bin");
 pub const VOCAB_TXT: &str = include_str!("../../data/static_embed/vocab.txt");
 
-/// Longest word [`KnownWords`] holds, in bytes.
-const KNOWN_BYTES: usize = 22;
+/// Longest word [`KnownWords`] holds, in bytes (an entry is 32 bytes).
+const KNOWN_BYTES: usize = 18;
 /// Most WordPiece tokens of a word [`KnownWords`] holds.
 const KNOWN_IDS: usize = 4;
 
-/// The WordPiece ids of a fixed list of words (the term-weight table's: the
-/// common words of English and French), found once. Most words of a turn are
-/// among them, and one probe keyed by the MurmurHash3 the hashing stage has
-/// already computed costs less than WordPiece's longest-prefix probes. An
-/// entry keeps its word's bytes, so a word is only ever given its own tokens.
+/// The term-weight table's words (the common words of English and French)
+/// with their weight and their WordPiece ids, found once. Most words of a
+/// turn are among them: one probe keyed by the MurmurHash3 the hashing stage
+/// has already computed then replaces the weight table's probe and
+/// WordPiece's longest-prefix probes. An entry keeps its word's bytes, so a
+/// word is only ever given its own tokens.
 #[derive(Debug, Default)]
 pub struct KnownWords {
     by_hash: FxHashMap<i32, KnownWord>,
 }
 
 #[derive(Clone, Copy, Debug)]
-struct KnownWord {
+pub struct KnownWord {
+    /// What [`TermWeights::weight`] gives the word.
+    pub w: f32,
     len: u8,
     n: u8,
     word: [u8; KNOWN_BYTES],
     ids: [u16; KNOWN_IDS],
 }
 
+impl KnownWord {
+    /// Its WordPiece ids.
+    pub fn ids(&self) -> &[u16] {
+        &self.ids[..self.n as usize]
+    }
+}
+
 impl KnownWords {
-    /// The tokens of `word` (whose MurmurHash3 is `hash`), when it is known.
+    /// `word` (whose MurmurHash3 is `hash`), when it is known.
     #[inline]
-    pub fn get(&self, hash: i32, word: &str) -> Option<&[u16]> {
+    pub fn get(&self, hash: i32, word: &str) -> Option<&KnownWord> {
         let e = self.by_hash.get(&hash)?;
-        (&e.word[..e.len as usize] == word.as_bytes()).then(|| &e.ids[..e.n as usize])
+        (&e.word[..e.len as usize] == word.as_bytes()).then_some(e)
     }
 
     pub fn len(&self) -> usize {
@@ -171,15 +182,15 @@ impl StaticEmbeddings {
 
     /// [`StaticEmbeddings::accumulate_word`] for a word of `known`, whose
     /// tokens were found when `known` was built.
-    pub fn accumulate_known(&self, ids: &[u16], w: f32, out: &mut [f32]) {
-        self.add_rows(ids.iter().map(|&id| u32::from(id)), w, out);
+    pub fn accumulate_known(&self, word: &KnownWord, w: f32, out: &mut [f32]) {
+        self.add_rows(word.ids().iter().map(|&id| u32::from(id)), w, out);
     }
 
-    /// The WordPiece ids of `words`, tokenised once (see [`KnownWords`]).
-    pub fn known_words<'a>(&self, words: impl Iterator<Item = &'a str>) -> KnownWords {
+    /// The words of `weights`, tokenised once (see [`KnownWords`]).
+    pub fn known_words(&self, weights: &TermWeights) -> KnownWords {
         let mut by_hash: FxHashMap<i32, KnownWord> = FxHashMap::default();
         let (mut ids, mut buf) = (Vec::new(), String::new());
-        for word in words {
+        for word in weights.words() {
             if word.is_empty() || word.len() > KNOWN_BYTES {
                 continue;
             }
@@ -188,7 +199,9 @@ impl StaticEmbeddings {
             if ids.len() > KNOWN_IDS || ids.iter().any(|&id| id > u32::from(u16::MAX)) {
                 continue;
             }
+            let h = murmur3_signed(word.as_bytes());
             let mut entry = KnownWord {
+                w: weights.weight(h, word),
                 len: word.len() as u8,
                 n: ids.len() as u8,
                 word: [0; KNOWN_BYTES],
@@ -200,9 +213,7 @@ impl StaticEmbeddings {
             }
             // Two words of one hash: the first is kept, the other is tokenised
             // when it comes (the bytes are compared on every look-up).
-            by_hash
-                .entry(murmur3_signed(word.as_bytes()))
-                .or_insert(entry);
+            by_hash.entry(h).or_insert(entry);
         }
         KnownWords { by_hash }
     }
@@ -252,14 +263,21 @@ mod tests {
             "2024",
             "antidisestablishmentarianism",
         ];
-        let known = t.known_words(words.into_iter());
+        let weights = TermWeights::from_zipf(words.iter().map(|&w| (w, 4.5)));
+        let known = t.known_words(&weights);
         let (mut ids, mut buf) = (Vec::new(), String::new());
         for w in words {
             ids.clear();
             t.tokenizer.tokenize_word(w, &mut buf, &mut ids);
             let h = murmur3_signed(w.as_bytes());
             match known.get(h, w) {
-                Some(k) => assert_eq!(k.iter().map(|&i| u32::from(i)).collect::<Vec<_>>(), ids),
+                Some(k) => {
+                    assert_eq!(
+                        k.ids().iter().map(|&i| u32::from(i)).collect::<Vec<_>>(),
+                        ids
+                    );
+                    assert_eq!(k.w, weights.weight(h, w));
+                }
                 // Only words too long (or of too many tokens) to keep inline.
                 None => assert!(w.len() > KNOWN_BYTES || ids.len() > KNOWN_IDS, "{w}"),
             }
