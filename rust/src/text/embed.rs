@@ -226,10 +226,7 @@ impl Embedder {
                 // The semantic model: the word's static token embeddings, weighted
                 // as the word (so "je", "une", "the" say as little here as anywhere).
                 if let (Some(sem), false) = (&self.semantic, feat.contains(' ')) {
-                    match known {
-                        Some(known) => sem.accumulate_known(known, w, sem_acc),
-                        None => sem.accumulate_word(feat, w, sem_acc, &mut ids, &mut word),
-                    }
+                    sem.accumulate_word(feat, known, w, sem_acc, &mut ids, &mut word);
                 }
                 let x = splitmix64(self.seed ^ (col as u64).wrapping_mul(0xA24B_AED4_963E_E407));
                 let signs = splitmix64(x);
@@ -254,15 +251,10 @@ impl Embedder {
             let (_, _, sem_acc) = parts.split();
             for_each_token(lower, |tok| {
                 let h = murmur3_signed(tok.as_bytes());
-                match self.known.get(h, tok) {
-                    Some(known) if known.w > 0.0 => sem.accumulate_known(known, known.w, sem_acc),
-                    Some(_) => {}
-                    None => {
-                        let w = self.weights.weight(h, tok);
-                        if w > 0.0 {
-                            sem.accumulate_word(tok, w, sem_acc, &mut ids, &mut word);
-                        }
-                    }
+                let known = self.known.get(h, tok);
+                let w = known.map_or_else(|| self.weights.weight(h, tok), |k| k.w);
+                if w > 0.0 {
+                    sem.accumulate_word(tok, known, w, sem_acc, &mut ids, &mut word);
                 }
             });
         }
@@ -456,7 +448,7 @@ mod tests {
         let (mut ids, mut buf) = (Vec::new(), String::new());
         for word in ["je", "cherche", "un", "hôtel", "lisbonne", "merci"] {
             let w = weights.weight(murmur3_signed(word.as_bytes()), word);
-            sem.accumulate_word(word, w, &mut want, &mut ids, &mut buf);
+            sem.accumulate_word(word, None, w, &mut want, &mut ids, &mut buf);
         }
         normalize(&mut want);
         assert!(cos(&got, &want) > 0.99999, "{}", cos(&got, &want));

@@ -166,24 +166,24 @@ impl StaticEmbeddings {
     }
 
     /// Adds `w` times the rows of the tokens of `word` (one word of the hashing
-    /// stage) into `out`; `ids` and `buf` are scratch.
+    /// stage) into `out`: the tokens of `known` when the word is known (see
+    /// [`KnownWords`]), else WordPiece's, with `ids` and `buf` as scratch.
     pub fn accumulate_word(
         &self,
         word: &str,
+        known: Option<&KnownWord>,
         w: f32,
         out: &mut [f32],
         ids: &mut Vec<u32>,
         buf: &mut String,
     ) {
+        if let Some(k) = known {
+            self.add_rows(k.ids().iter().map(|&id| u32::from(id)), w, out);
+            return;
+        }
         ids.clear();
         self.tokenizer.tokenize_word(word, buf, ids);
         self.add_rows(ids.iter().copied(), w, out);
-    }
-
-    /// [`StaticEmbeddings::accumulate_word`] for a word of `known`, whose
-    /// tokens were found when `known` was built.
-    pub fn accumulate_known(&self, word: &KnownWord, w: f32, out: &mut [f32]) {
-        self.add_rows(word.ids().iter().map(|&id| u32::from(id)), w, out);
     }
 
     /// The words of `weights`, tokenised once (see [`KnownWords`]).
