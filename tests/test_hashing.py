@@ -110,3 +110,16 @@ def test_bad_parameters_name_the_argument(kwargs: dict[str, object], field: str)
         hash_text(["x"], **kwargs)  # type: ignore[arg-type]
     assert info.value.field == field
     assert field in str(info.value)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_non_string_is_named_by_its_position(n_jobs: int) -> None:
+    # Large enough for two threads, which are started before the strings are read.
+    texts: list[object] = [*random_texts(1200, seed=3), 42]
+    with pytest.raises(InvalidArgumentError) as info:
+        hash_text(texts, n_jobs=n_jobs)  # type: ignore[arg-type]
+    assert info.value.field == "texts[1200]"
+    assert "must be a str, got int" in str(info.value)
+    # The same batch without the stray number hashes as sklearn does, on either count.
+    good = [t for t in texts if isinstance(t, str)]
+    assert_same(hash_text(good, n_jobs=n_jobs), SkHashingVectorizer().transform(good))

@@ -68,8 +68,11 @@ def hash_texts(
     norm: str | None = ...,
     lowercase: bool = True,
     n_jobs: int = 1,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-    """sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`."""
+) -> tuple[
+    npt.NDArray[np.int32] | npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64]
+]:
+    """sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`,
+    `indptr` as int32 when the values fit, int64 otherwise."""
 
 def decode_tc_string(tc: str, *, vendor_id: int | None = None) -> dict[str, Any] | None:
     """Decodes a TCF v2 TC string into what matters for `vendor_id`; None if it does not decode."""

@@ -12,7 +12,6 @@ import os
 from collections.abc import Iterable
 from typing import Literal
 
-import numpy as np
 import scipy.sparse as sp
 
 from chatads import _core
@@ -50,7 +49,8 @@ def hash_text(
         lowercase=lowercase,
         n_jobs=n_jobs,
     )
-    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_features), dtype=np.float64)
+    # float64 data and int32 indices already: scipy keeps the arrays as they are.
+    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_features))
 
 
 class HashingVectorizer:

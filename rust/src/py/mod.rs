@@ -21,7 +21,7 @@ use crate::profile::ProfileConfig;
 use crate::rank::{PctrCurve, RankConfig};
 use crate::server::call::Method;
 use crate::server::ops;
-use crate::text::hashing::{hash_documents_parallel, HashingConfig, Norm};
+use crate::text::hashing::{hash_gathered, HashingConfig, Norm};
 use crate::text::weights::TermWeights;
 use crate::wire;
 
@@ -123,13 +123,15 @@ fn parse_norm(norm: Option<&str>) -> Result<Norm, CoreError> {
     norm.unwrap_or("none").parse()
 }
 
-/// sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`.
+/// sklearn-compatible hashing of a batch: CSR arrays `(indptr, indices, data)`,
+/// `indptr` as `int32` when the values fit (as scipy keeps sklearn's), so
+/// that scipy takes the arrays as they are.
 #[pyfunction]
 #[pyo3(signature = (texts, *, n_features = 1 << 20, ngram_range = (1, 1), alternate_sign = true, norm = Some("l2"), lowercase = true, n_jobs = 1))]
 #[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn hash_texts<'py>(
     py: Python<'py>,
-    texts: Vec<PyBackedStr>,
+    texts: Bound<'py, PyList>,
     n_features: u32,
     ngram_range: (usize, usize),
     alternate_sign: bool,
@@ -137,7 +139,7 @@ fn hash_texts<'py>(
     lowercase: bool,
     n_jobs: usize,
 ) -> PyResult<(
-    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyAny>,
     Bound<'py, PyArray1<i32>>,
     Bound<'py, PyArray1<f64>>,
 )> {
@@ -149,12 +151,43 @@ fn hash_texts<'py>(
         norm: parse_norm(norm)?,
     };
     cfg.validate()?;
-    let (indptr, indices, data) = run(py, || {
-        let refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
-        Ok(hash_documents_parallel(&refs, &cfg, n_jobs))
-    })?;
+    let n_docs = texts.len();
+    let list = texts.unbind();
+    // The strings are borrowed under the GIL, taken back for that inside
+    // `gather`, while the hashing threads start (see `hash_gathered`).
+    let gather = || {
+        Python::attach(|py| {
+            let list = list.bind(py);
+            (0..list.len())
+                .map(|i| {
+                    let item = list
+                        .get_item(i)
+                        .map_err(|e| CoreError::invalid("texts", e.to_string()))?;
+                    item.extract::<PyBackedStr>().map_err(|_| {
+                        let kind = item
+                            .get_type()
+                            .name()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default();
+                        CoreError::invalid(
+                            format!("texts[{i}]"),
+                            format!("must be a str, got {kind}"),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, CoreError>>()
+        })
+    };
+    let ((indptr, indices, data), texts) = run(py, || hash_gathered(n_docs, &cfg, n_jobs, gather))?;
+    drop(texts);
+    let indptr = if indices.len() <= i32::MAX as usize {
+        let narrow: Vec<i32> = indptr.into_iter().map(|p| p as i32).collect();
+        PyArray1::from_vec(py, narrow).into_any()
+    } else {
+        PyArray1::from_vec(py, indptr).into_any()
+    };
     Ok((
-        PyArray1::from_vec(py, indptr),
+        indptr,
         PyArray1::from_vec(py, indices),
         PyArray1::from_vec(py, data),
     ))

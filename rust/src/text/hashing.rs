@@ -6,6 +6,7 @@
 use super::tokenize::{for_each_token, lowercase_in};
 use crate::error::CoreError;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 /// Row normalisation applied after hashing, as sklearn's `norm`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,17 +184,40 @@ const PARALLEL_COPY_MIN: usize = 1 << 18;
 pub type Csr = (Vec<i64>, Vec<i32>, Vec<f64>);
 
 /// A batch hashed into CSR arrays.
-pub fn hash_documents(texts: &[&str], cfg: &HashingConfig) -> Csr {
+pub fn hash_documents<S: AsRef<str>>(texts: &[S], cfg: &HashingConfig) -> Csr {
+    let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum();
+    let values = values_for(bytes, texts.len(), cfg);
     let mut indptr = Vec::with_capacity(texts.len() + 1);
-    let mut indices = Vec::new();
-    let mut data = Vec::new();
+    let mut indices = Vec::with_capacity(values);
+    let mut data = Vec::with_capacity(values);
     let mut scratch = Scratch::default();
     indptr.push(0);
     for t in texts {
-        hash_document(t, cfg, &mut scratch, &mut indices, &mut data);
+        hash_document(t.as_ref(), cfg, &mut scratch, &mut indices, &mut data);
         indptr.push(indices.len() as i64);
     }
-    (indptr, indices, data)
+    (indptr, shrunk(indices), shrunk(data))
+}
+
+/// How many values to reserve for hashing `bytes` of text in `docs`
+/// documents: the word features there can be (a token is two characters
+/// and a separator at least), so that the arrays are not copied as they
+/// grow. Reserved pages that stay unused are never touched, so cost nothing;
+/// word n-grams can need more, and the arrays then grow as usual.
+fn values_for(bytes: usize, docs: usize, cfg: &HashingConfig) -> usize {
+    let words = bytes / 3 + docs;
+    if cfg.ngram_range == (1, 1) {
+        words
+    } else {
+        0
+    }
+}
+
+/// `v` without the room [`values_for`] reserved and it did not use (the
+/// arrays go to numpy as they are; shrinking gives the pages back without a copy).
+fn shrunk<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// One thread's output while hashing a batch in parallel: its documents'
@@ -208,82 +232,177 @@ struct Lane {
 const CLAIM: usize = 16;
 
 /// [`hash_documents`] on up to `jobs` threads; the result is identical to the
-/// one-thread result. The batch is cut by bytes into `jobs / 2` regions
-/// (rounded up); two threads hash a region from its two ends towards each
-/// other, so they finish together whatever each document costs. The calling
-/// thread hashes the front of the first region itself, and its arrays become
-/// the result, to which the rest is appended (on several threads when that is
-/// large), so no step that grows with the batch runs on one thread alone.
+/// one-thread result. See [`hash_gathered`].
 pub fn hash_documents_parallel(texts: &[&str], cfg: &HashingConfig, jobs: usize) -> Csr {
+    let gather = || Ok::<_, std::convert::Infallible>(texts.to_vec());
+    match hash_gathered(texts.len(), cfg, jobs, gather) {
+        Ok((csr, _)) => csr,
+        Err(never) => match never {},
+    }
+}
+
+/// [`hash_documents`] on up to `jobs` threads, of the documents `gather`
+/// produces; the result is identical to the one-thread result, and the
+/// documents are handed back with it. `n_docs` (how many `gather` is expected
+/// to produce) sizes the thread count.
+///
+/// The helper threads are started first and wait, spinning, for the
+/// documents: a thread takes 100–250 µs to start on an idle vCPU, and
+/// `gather` (where the Python layer borrows its strings, under the GIL) takes
+/// about as long for a large batch, so the two overlap instead of adding up.
+///
+/// The batch is cut by bytes into `jobs / 2` regions (rounded up); two threads
+/// hash a region from its two ends towards each other, so they finish
+/// together whatever each document costs. The calling thread hashes the front
+/// of the first region itself, and its arrays become the result, to which the
+/// rest is appended (on several threads when that is large), so no step that
+/// grows with the batch runs on one thread alone.
+pub fn hash_gathered<S, E>(
+    n_docs: usize,
+    cfg: &HashingConfig,
+    jobs: usize,
+    gather: impl FnOnce() -> Result<Vec<S>, E>,
+) -> Result<(Csr, Vec<S>), E>
+where
+    S: AsRef<str> + Send + Sync,
+{
     // Below a few hundred documents a thread costs more than it saves.
-    let jobs = jobs.clamp(1, texts.len().div_ceil(256).max(1));
+    let jobs = jobs.clamp(1, n_docs.div_ceil(256).max(1));
     if jobs == 1 {
-        return hash_documents(texts, cfg);
+        let texts = gather()?;
+        return Ok((hash_documents(&texts, cfg), texts));
     }
-    let n_regions = jobs.div_ceil(2);
-    let total: usize = texts.iter().map(|t| t.len() + 1).sum();
-    let mut regions: Vec<&[&str]> = Vec::with_capacity(n_regions);
-    let (mut start, mut seen) = (0, 0);
-    for (i, t) in texts.iter().enumerate() {
-        seen += t.len() + 1;
-        if seen * n_regions >= total * (regions.len() + 1) && regions.len() + 1 < n_regions {
-            regions.push(&texts[start..=i]);
-            start = i + 1;
-        }
-    }
-    regions.push(&texts[start..]);
-    // Region r is hashed by lanes 2r (from the front) and 2r + 1 (from the
-    // back, when `jobs` allows it); lanes in that order, runs as hashed.
-    let lanes: Vec<Lane> = std::thread::scope(|scope| {
-        let mut handles = Vec::with_capacity(jobs);
-        let mut mine = None;
-        for (r, &region) in regions.iter().enumerate() {
-            let both = 2 * r + 1 < jobs;
-            // Front (lo 32 bits) and back (hi 32 bits): the next document each
-            // end would claim; the ends meet when front == back.
-            let ends = std::sync::Arc::new(AtomicU64::new((region.len() as u64) << 32));
-            let front = {
-                let ends = ends.clone();
-                move || hash_lane(region, cfg, &ends, true, both)
-            };
-            if r == 0 {
-                mine = Some(front);
-            } else {
-                handles.push(scope.spawn(front));
-            }
-            if both {
-                handles.push(scope.spawn(move || hash_lane(region, cfg, &ends, false, true)));
+    // `None` once published: `gather` failed (or panicked), nothing to hash.
+    let plan: OnceLock<Option<Plan<S>>> = OnceLock::new();
+    let csr = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..jobs)
+            .map(|lane| {
+                let plan = &plan;
+                scope.spawn(move || spin_until_set(plan).as_ref().map(|p| p.lane(lane, cfg)))
+            })
+            .collect();
+        // Whatever happens to `gather`, the helpers are released.
+        struct Release<'a, S>(&'a OnceLock<Option<Plan<S>>>);
+        impl<S> Drop for Release<'_, S> {
+            fn drop(&mut self) {
+                let _ = self.0.set(None);
             }
         }
-        let first = mine.expect("at least one region")();
-        std::iter::once(first)
-            .chain(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("hashing does not panic")),
-            )
-            .collect()
-    });
-    join_lanes(lanes, texts.len())
+        let release = Release(&plan);
+        let texts = gather()?;
+        let _ = plan.set(Some(Plan::new(texts, jobs)));
+        drop(release);
+        let p = plan
+            .get()
+            .and_then(Option::as_ref)
+            .expect("the plan was just published");
+        let first = p.lane(0, cfg);
+        let lanes: Vec<Lane> = std::iter::once(first)
+            .chain(helpers.into_iter().map(|h| {
+                h.join()
+                    .expect("hashing does not panic")
+                    .expect("the plan was published")
+            }))
+            .collect();
+        Ok(join_lanes(lanes, p.texts.len()))
+    })?;
+    let texts = plan
+        .into_inner()
+        .flatten()
+        .map(|p| p.texts)
+        .expect("the plan was published");
+    Ok((csr, texts))
+}
+
+/// Spins on `cell` for about as long as a thread takes to start, then blocks.
+fn spin_until_set<T>(cell: &OnceLock<T>) -> &T {
+    for _ in 0..1 << 14 {
+        if let Some(v) = cell.get() {
+            return v;
+        }
+        std::hint::spin_loop();
+    }
+    cell.wait()
+}
+
+/// A batch cut for [`hash_gathered`]'s lanes: lane `2r` hashes region `r`
+/// from the front, lane `2r + 1` (when there is one) from the back.
+struct Plan<S> {
+    texts: Vec<S>,
+    /// Each region's documents, `lo..hi`, and their bytes.
+    regions: Vec<(usize, usize, usize)>,
+    /// Per region, front (lo 32 bits) and back (hi 32 bits): the next
+    /// document each end would claim; the ends meet when front == back.
+    ends: Vec<AtomicU64>,
+    jobs: usize,
+}
+
+impl<S: AsRef<str>> Plan<S> {
+    fn new(texts: Vec<S>, jobs: usize) -> Self {
+        let n_regions = jobs.div_ceil(2);
+        let total: usize = texts.iter().map(|t| t.as_ref().len() + 1).sum();
+        let mut regions = Vec::with_capacity(n_regions);
+        let (mut start, mut seen, mut cut) = (0, 0, 0);
+        for (i, t) in texts.iter().enumerate() {
+            seen += t.as_ref().len() + 1;
+            if seen * n_regions >= total * (regions.len() + 1) && regions.len() + 1 < n_regions {
+                regions.push((start, i + 1, seen - cut));
+                (start, cut) = (i + 1, seen);
+            }
+        }
+        regions.push((start, texts.len(), seen - cut));
+        // Fewer documents than regions: the missing regions are empty.
+        regions.resize(n_regions, (texts.len(), texts.len(), 0));
+        let ends = regions
+            .iter()
+            .map(|&(lo, hi, _)| AtomicU64::new(((hi - lo) as u64) << 32))
+            .collect();
+        Self {
+            texts,
+            regions,
+            ends,
+            jobs,
+        }
+    }
+
+    fn lane(&self, lane: usize, cfg: &HashingConfig) -> Lane {
+        let r = lane / 2;
+        let (lo, hi, bytes) = self.regions[r];
+        let both = 2 * r + 1 < self.jobs;
+        // Lane 0's arrays become the result: room for the whole batch.
+        let values = if lane == 0 {
+            let bytes = self.regions.iter().map(|r| r.2).sum();
+            values_for(bytes, self.texts.len(), cfg)
+        } else {
+            values_for(bytes, hi - lo, cfg) / if both { 2 } else { 1 }
+        };
+        let front = lane.is_multiple_of(2);
+        hash_lane(&self.texts[lo..hi], cfg, &self.ends[r], front, both, values)
+    }
 }
 
 /// Hashes one end of a region, [`CLAIM`] documents at a time: the front lane
 /// upwards, the back lane downwards, until the ends meet. Without a back lane
 /// (`both` false) the front lane takes the whole region.
-fn hash_lane(
-    region: &[&str],
+fn hash_lane<S: AsRef<str>>(
+    region: &[S],
     cfg: &HashingConfig,
     ends: &AtomicU64,
     front: bool,
     both: bool,
+    values: usize,
 ) -> Lane {
-    let mut csr: Csr = (vec![0], Vec::new(), Vec::new());
+    let mut csr: Csr = (
+        vec![0],
+        Vec::with_capacity(values),
+        Vec::with_capacity(values),
+    );
     let mut runs = Vec::new();
     let mut scratch = Scratch::default();
     let mut claim = |lo: usize, hi: usize, csr: &mut Csr| {
         let p = csr.0.len() - 1;
         for t in &region[lo..hi] {
-            hash_document(t, cfg, &mut scratch, &mut csr.1, &mut csr.2);
+            hash_document(t.as_ref(), cfg, &mut scratch, &mut csr.1, &mut csr.2);
             csr.0.push(csr.1.len() as i64);
         }
         (p, p + hi - lo)
@@ -384,7 +503,7 @@ fn join_lanes(lanes: Vec<Lane>, n_docs: usize) -> Csr {
         indices.set_len(nnz);
         data.set_len(nnz);
     }
-    (indptr, indices, data)
+    (indptr, shrunk(indices), shrunk(data))
 }
 
 #[cfg(test)]
@@ -426,6 +545,33 @@ mod tests {
         for jobs in [2, 3, 4] {
             assert_eq!(hash_documents_parallel(&big, &cfg, jobs), serial);
         }
+    }
+
+    #[test]
+    fn gathered_batches_hash_like_serial_and_release_helpers_on_failure() {
+        let owned: Vec<String> = (0..3000)
+            .map(|i| format!("turn {i} about hotels"))
+            .collect();
+        let cfg = HashingConfig::default();
+        let serial = hash_documents(&owned, &cfg);
+        let (csr, back) = hash_gathered(owned.len(), &cfg, 4, || {
+            Ok::<_, ()>(owned.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+        .expect("gathered");
+        assert_eq!(csr, serial);
+        assert_eq!(back.len(), owned.len());
+        // Fewer documents than the threads were started for: still the same matrix.
+        let few = &owned[..3];
+        let (csr, _) = hash_gathered(owned.len(), &cfg, 8, || Ok::<_, ()>(few.to_vec())).unwrap();
+        assert_eq!(csr, hash_documents(few, &cfg));
+        // A failed gather returns its error, and the waiting threads end.
+        let err = hash_gathered::<&str, _>(owned.len(), &cfg, 4, || Err("bad item"));
+        assert_eq!(err.err(), Some("bad item"));
+        // A panicking one too: the panic reaches the caller, no thread is left waiting.
+        let caught = std::panic::catch_unwind(|| {
+            hash_gathered::<&str, ()>(owned.len(), &cfg, 4, || panic!("gather panicked"))
+        });
+        assert!(caught.is_err());
     }
 
     #[test]
