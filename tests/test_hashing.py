@@ -40,6 +40,7 @@ def assert_same(ours: object, theirs: object) -> None:
     a.sort_indices()
     b.sort_indices()
     assert a.shape == b.shape
+    assert (a.dtype, a.indices.dtype, a.indptr.dtype) == (b.dtype, b.indices.dtype, b.indptr.dtype)
     np.testing.assert_array_equal(a.indptr, b.indptr)
     np.testing.assert_array_equal(a.indices, b.indices)
     np.testing.assert_allclose(a.data, b.data, rtol=0, atol=1e-12)

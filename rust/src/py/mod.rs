@@ -153,8 +153,8 @@ fn hash_texts<'py>(
     cfg.validate()?;
     let n_docs = texts.len();
     let list = texts.unbind();
-    // The strings are borrowed under the GIL, taken back for that inside
-    // `gather`, while the hashing threads start (see `hash_gathered`).
+    // `gather` takes the GIL back to borrow the strings while the hashing
+    // threads start (see `hash_gathered`).
     let gather = || {
         Python::attach(|py| {
             let list = list.bind(py);

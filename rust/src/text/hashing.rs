@@ -202,16 +202,20 @@ pub fn hash_documents<S: AsRef<str>>(texts: &[S], cfg: &HashingConfig) -> Csr {
 /// How many values to reserve for hashing `bytes` of text in `docs`
 /// documents: the word features there can be (a token is two characters
 /// and a separator at least), so that the arrays are not copied as they
-/// grow. Reserved pages that stay unused are never touched, so cost nothing;
-/// word n-grams can need more, and the arrays then grow as usual.
+/// grow. Reserved pages that stay unused are never touched, so cost nothing.
+/// Past [`RESERVE_MAX`] values (192 MB), and for word n-grams, which can need
+/// more, the arrays grow as usual: a reservation never asks for much more
+/// memory than the result needs.
 fn values_for(bytes: usize, docs: usize, cfg: &HashingConfig) -> usize {
-    let words = bytes / 3 + docs;
     if cfg.ngram_range == (1, 1) {
-        words
+        (bytes / 3 + docs).min(RESERVE_MAX)
     } else {
         0
     }
 }
+
+/// The most values [`values_for`] reserves.
+const RESERVE_MAX: usize = 1 << 24;
 
 /// `v` without the room [`values_for`] reserved and it did not use (the
 /// arrays go to numpy as they are; shrinking gives the pages back without a copy).
@@ -314,7 +318,8 @@ where
     Ok((csr, texts))
 }
 
-/// Spins on `cell` for about as long as a thread takes to start, then blocks.
+/// Spins on `cell` for about as long as `gather` takes on a large batch
+/// (a few hundred µs), then blocks.
 fn spin_until_set<T>(cell: &OnceLock<T>) -> &T {
     for _ in 0..1 << 14 {
         if let Some(v) = cell.get() {
