@@ -235,8 +235,8 @@ struct Lane {
 /// Documents a lane claims at a time from its end of a region.
 const CLAIM: usize = 16;
 
-/// [`hash_documents`] on up to `jobs` threads; the result is identical to the
-/// one-thread result. See [`hash_gathered`].
+/// [`hash_gathered`] of documents already at hand: the result is identical to
+/// [`hash_documents`]'s (the Rust tests' way in; the Python layer gathers its own).
 pub fn hash_documents_parallel(texts: &[&str], cfg: &HashingConfig, jobs: usize) -> Csr {
     let gather = || Ok::<_, std::convert::Infallible>(texts.to_vec());
     match hash_gathered(texts.len(), cfg, jobs, gather) {
@@ -336,6 +336,8 @@ struct Plan<S> {
     texts: Vec<S>,
     /// Each region's documents, `lo..hi`, and their bytes.
     regions: Vec<(usize, usize, usize)>,
+    /// The bytes of them all (a separator counted after each document).
+    total: usize,
     /// Per region, front (lo 32 bits) and back (hi 32 bits): the next
     /// document each end would claim; the ends meet when front == back.
     ends: Vec<AtomicU64>,
@@ -365,6 +367,7 @@ impl<S: AsRef<str>> Plan<S> {
         Self {
             texts,
             regions,
+            total,
             ends,
             jobs,
         }
@@ -376,8 +379,7 @@ impl<S: AsRef<str>> Plan<S> {
         let both = 2 * r + 1 < self.jobs;
         // Lane 0's arrays become the result: room for the whole batch.
         let values = if lane == 0 {
-            let bytes = self.regions.iter().map(|r| r.2).sum();
-            values_for(bytes, self.texts.len(), cfg)
+            values_for(self.total, self.texts.len(), cfg)
         } else {
             values_for(bytes, hi - lo, cfg) / if both { 2 } else { 1 }
         };
