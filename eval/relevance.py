@@ -153,7 +153,7 @@ def chatads_method(
     world: World,
     text_model: str,
     mix: tuple[float, float, float],
-    d: int = 64,
+    d: int | None = None,
     guard: bool = False,
     **overrides: Any,
 ) -> Method:
@@ -173,7 +173,8 @@ def chatads_method(
     for i in range(0, len(world.ads), 5000):
         engine.upsert_ads(world.ads[i : i + 5000])
     engine.rebuild_index(full=True)
-    method = Method(f"chatads {text_model}" + (f" d={d}" if d != 64 else ""), lambda s: [])
+    # Named with d only where it is not the text model's own (64 hashing, 128 semantic).
+    method = Method(f"chatads {text_model}" + (f" d={d}" if d is not None else ""), lambda s: [])
     runs = [0]
 
     def rank(s: Session) -> list[str]:
@@ -445,7 +446,7 @@ def main(
     methods = [
         chatads_method(world, "hashing", chatads.Settings().text_mix),
         chatads_method(world, "semantic", chatads.Settings().text_mix),
-        chatads_method(world, "semantic", chatads.Settings().text_mix, d=128),
+        chatads_method(world, "semantic", chatads.Settings().text_mix, d=64),
         tfidf_method(world),
         bm25_method(world),
     ]

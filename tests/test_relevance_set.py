@@ -62,7 +62,7 @@ def test_harness_runs_end_to_end(tmp_path: Path) -> None:
     assert names == [
         "chatads hashing",
         "chatads semantic",
-        "chatads semantic d=128",
+        "chatads semantic d=64",
         "TF-IDF (scikit-learn)",
         "BM25",
     ]

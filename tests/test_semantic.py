@@ -169,9 +169,22 @@ def test_semantic_engine_scores_and_explains() -> None:
         assert any(paths[t].startswith("/Travel") for t in got["topics"]), got["title"]
 
 
-def test_semantic_model_needs_d_64() -> None:
+def test_semantic_model_needs_d_64_or_128() -> None:
     with pytest.raises(Exception, match="d=64"):
         _engine("semantic", d=32)
+
+
+def test_each_text_model_has_its_own_default_d(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CHATADS_D", raising=False)
+    assert _engine("hashing").d == 64
+    sem = _engine("semantic")
+    assert sem.d == 128 and sem.embed_text("running shoes").shape == (128,)
+    assert _engine("semantic", d=64).d == 64
+    # The environment chooses the model as well as a keyword does.
+    monkeypatch.setenv("CHATADS_TEXT_MODEL", "semantic")
+    assert Settings().embedding_dim() == 128
+    monkeypatch.setenv("CHATADS_D", "64")
+    assert Settings().embedding_dim() == 64
 
 
 def test_profiles_do_not_cross_text_spaces(tmp_path: Path) -> None:

@@ -190,12 +190,19 @@ class Settings(BaseSettings):
     profile_ttl_s: float = Field(30 * 86400.0, gt=0, description="profiles expire when idle")
 
     # Text pipeline
-    d: int = Field(64, ge=2, le=4096, description="embedding dimension")
+    d: int | None = Field(
+        None,
+        ge=2,
+        le=4096,
+        description="embedding dimension; unset: 64 for the hashing model, 128 for the "
+        "semantic one (chosen on the labelled set's tuning half, docs/relevance.md)",
+    )
     text_model: Literal["hashing", "semantic"] = Field(
         "hashing",
         description="how text becomes a vector: hashing (hashed words' random projection and "
         "the topic lexicon) or semantic (static token embeddings distilled from "
-        "all-MiniLM-L6-v2, mixed with the lexicon and the hashed words; d = 64 or 128)",
+        "all-MiniLM-L6-v2, mixed with the lexicon and the hashed words; d = 128 unless set "
+        "to 64)",
     )
     text_mix: tuple[float, float, float] = Field(
         (1.0, 1.0, 0.3),
@@ -301,6 +308,12 @@ class Settings(BaseSettings):
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
         return f"http://{host}:{self.page_port}/"
+
+    def embedding_dim(self) -> int:
+        """The embedding dimension `d` stands for: as set, or the text model's own."""
+        if self.d is not None:
+            return self.d
+        return 128 if self.text_model == "semantic" else 64
 
     def worker_threads(self) -> int:
         """The engine worker threads `workers` stands for."""

@@ -55,7 +55,7 @@ class Engine:
         self._core = _core.Engine(
             secret=settings.secret_bytes(),
             word_zipf=word_zipf(),
-            d=settings.d,
+            d=settings.embedding_dim(),
             seed=settings.seed,
             n_features=settings.n_features,
             ngram_range=settings.ngram_range,

@@ -40,6 +40,9 @@ const PROFILE_RECORD_FIXED: usize =
 /// the last update, one byte each). Snapshots written before they were kept
 /// lack them (read as the update time).
 const PROFILE_RECORD_SEEN: usize = PROFILE_TOPICS;
+/// The largest `d` whose profile is read without a heap allocation (the
+/// semantic model's 128).
+const MAX_INLINE_D: usize = 128;
 /// The longest "last heard of" a profile tells apart (255 hours, 10.6 days).
 pub const MAX_SEEN_AGE_S: f64 = 255.0 * 3600.0;
 
@@ -127,9 +130,10 @@ pub enum Basis {
     NotGdpr,
 }
 
-/// What the engine holds about one user, packed into 120 bytes at the default
-/// `d = 64`, so that with its allocator header it takes one 128-byte chunk
-/// (measured in `benches/profile_memory.py`).
+/// What the engine holds about one user. The store keeps it as its record
+/// bytes ([`InterestProfile::encode_record`]: 56 + `d` bytes, one allocation;
+/// see [`PackedProfile`]) and reads it into this struct, on the stack, for each
+/// use.
 ///
 /// The interest vector is quantised to `i8` with one scale per profile
 /// (`v[i] = q[i] · scale`), requantised after each update: the error of each
@@ -139,7 +143,7 @@ pub enum Basis {
 /// counters live in their own map, only for users who were shown ads.
 #[derive(Clone, Debug)]
 pub struct InterestProfile {
-    q: SmallVec<[i8; 64]>,
+    q: SmallVec<[i8; MAX_INLINE_D]>,
     scale: f32,
     pub updated_at: f64,
     created_s: u32,
@@ -194,24 +198,31 @@ impl InterestProfile {
     /// f64 | created u32 | turns u32 | basis u8 | n_topics u8 | topic ids 8×u16
     /// | topic weights 8×u8 | topic max f16 | scale f32 | q d×i8 | topic last
     /// heard of 8×u8 (hours before the update)`, little-endian.
-    pub(crate) fn encode_record(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.updated_at.to_le_bytes());
-        out.extend_from_slice(&self.created_s.to_le_bytes());
-        out.extend_from_slice(&self.turns.to_le_bytes());
-        out.push(match self.basis {
-            Basis::Caller => 0,
-            Basis::TcfConsent => 1,
-            Basis::NotGdpr => 2,
-        });
-        out.push(self.n_topics);
+    pub(crate) fn encode_record(&self, out: &mut impl Extend<u8>) {
+        let mut put = |b: &[u8]| out.extend(b.iter().copied());
+        put(&self.updated_at.to_le_bytes());
+        put(&self.created_s.to_le_bytes());
+        put(&self.turns.to_le_bytes());
+        put(&[
+            match self.basis {
+                Basis::Caller => 0,
+                Basis::TcfConsent => 1,
+                Basis::NotGdpr => 2,
+            },
+            self.n_topics,
+        ]);
         for t in self.topic_ids {
-            out.extend_from_slice(&t.to_le_bytes());
+            put(&t.to_le_bytes());
         }
-        out.extend_from_slice(&self.topic_w);
-        out.extend_from_slice(&self.topic_max.to_bits().to_le_bytes());
-        out.extend_from_slice(&self.scale.to_le_bytes());
-        out.extend(self.q.iter().map(|&q| q as u8));
-        out.extend_from_slice(&self.topic_seen);
+        put(&self.topic_w);
+        put(&self.topic_max.to_bits().to_le_bytes());
+        put(&self.scale.to_le_bytes());
+        put(&self
+            .q
+            .iter()
+            .map(|&q| q as u8)
+            .collect::<SmallVec<[u8; MAX_INLINE_D]>>());
+        put(&self.topic_seen);
     }
 
     /// Reads [`InterestProfile::encode_record`]'s bytes for dimension `d`
@@ -350,7 +361,7 @@ impl InterestProfile {
     pub fn update(&mut self, x: &[f32], hits: &TopicHits, now: f64, half_life: f64) {
         let f = decay(now - self.updated_at, half_life);
         let k = self.scale * f;
-        let v: SmallVec<[f32; 64]> = self
+        let v: SmallVec<[f32; MAX_INLINE_D]> = self
             .q
             .iter()
             .zip(x)
@@ -547,14 +558,55 @@ pub struct SessionContext {
     pub last_seen: f64,
 }
 
+/// A profile as the store holds it: its record bytes
+/// ([`InterestProfile::encode_record`]) in one allocation of 56 + `d` bytes.
+/// With glibc's 8-byte header that is one 128-byte chunk at `d = 64` and one
+/// 192-byte chunk at `d = 128`; a struct with the vector behind its own
+/// pointer took two chunks, 326 bytes a user at `d = 128`
+/// (`benches/profile_memory.py`).
+struct PackedProfile(Box<[u8]>);
+
+impl PackedProfile {
+    fn pack(p: &InterestProfile) -> Self {
+        let mut out =
+            Vec::with_capacity(PROFILE_RECORD_FIXED - 16 + p.q.len() + PROFILE_RECORD_SEEN);
+        p.encode_record(&mut out);
+        Self(out.into_boxed_slice())
+    }
+
+    /// Writes `p` back in place (a profile's record never changes length).
+    fn repack(&mut self, p: &InterestProfile) {
+        let mut out: SmallVec<[u8; 256]> = SmallVec::new();
+        p.encode_record(&mut out);
+        if out.len() == self.0.len() {
+            self.0.copy_from_slice(&out);
+        } else {
+            *self = Self::pack(p);
+        }
+    }
+
+    fn unpack(&self, d: usize) -> InterestProfile {
+        InterestProfile::decode_record(&self.0, d)
+            .expect("the store holds only records that encode_record wrote")
+    }
+
+    fn updated_at(&self) -> f64 {
+        f64::from_le_bytes(
+            self.0[..8]
+                .try_into()
+                .expect("a record starts with updated_at"),
+        )
+    }
+}
+
 /// Profiles and sessions, concurrently readable and writable.
 pub struct ProfileStore {
     pub config: ProfileConfig,
     d: usize,
     // Keys are HMAC outputs (uniform, not attacker-chosen), so a cheap hash of
     // them is as good as SipHash. Profiles are boxed: the map's empty slots
-    // (up to half of them right after it grows) then cost 8 bytes, not 150.
-    profiles: DashMap<Key, Box<InterestProfile>, FxBuildHasher>,
+    // (up to half of them right after it grows) then cost 16 bytes, not 150.
+    profiles: DashMap<Key, PackedProfile, FxBuildHasher>,
     /// The ads shown to each user (frequency caps and ad history), newest last.
     shown: DashMap<Key, ThinVec<Impression>, FxBuildHasher>,
     sessions: DashMap<Key, SessionContext, FxBuildHasher>,
@@ -576,19 +628,21 @@ impl ProfileStore {
     pub fn update_profile(&self, user: &Key, x: &[f32], hits: &TopicHits, now: f64, basis: Basis) {
         let hl = self.config.half_life_s;
         let ttl = self.config.profile_ttl_s;
-        let mut p = self
+        let mut packed = self
             .profiles
             .entry(*user)
-            .or_insert_with(|| Box::new(InterestProfile::new(self.d, now)));
+            .or_insert_with(|| PackedProfile::pack(&InterestProfile::new(self.d, now)));
+        let mut p = packed.unpack(self.d);
         if now - p.updated_at > ttl {
-            **p = InterestProfile::new(self.d, now); // expired: start afresh
+            p = InterestProfile::new(self.d, now); // expired: start afresh
         }
         p.update(x, hits, now, hl);
         p.basis = basis;
+        packed.repack(&p);
     }
 
-    fn live(&self, p: &InterestProfile, now: f64) -> bool {
-        now - p.updated_at <= self.config.profile_ttl_s
+    fn live(&self, p: &PackedProfile, now: f64) -> bool {
+        now - p.updated_at() <= self.config.profile_ttl_s
     }
 
     /// The profile, unless it expired.
@@ -596,16 +650,14 @@ impl ProfileStore {
         self.profiles
             .get(user)
             .filter(|p| self.live(p, now))
-            .map(|p| (**p).clone())
+            .map(|p| p.unpack(self.d))
     }
 
-    /// Decayed profile vector and topics, without cloning the whole profile.
+    /// Decayed profile vector and topics.
     pub fn profile_view(&self, user: &Key, now: f64) -> Option<ProfileView> {
         let hl = self.config.half_life_s;
-        self.profiles
-            .get(user)
-            .filter(|p| self.live(p, now))
-            .map(|p| (p.vector_at(now, hl), p.topics_at(now, hl)))
+        let p = self.profile(user, now)?;
+        Some((p.vector_at(now, hl), p.topics_at(now, hl)))
     }
 
     pub fn push_context(&self, session: &Key, owner: &Key, turn: ContextTurn, now: f64) {
@@ -781,8 +833,10 @@ impl ProfileStore {
         directions: &[&[f32]],
     ) -> bool {
         match self.profiles.get_mut(user) {
-            Some(mut p) => {
+            Some(mut packed) => {
+                let mut p = packed.unpack(self.d);
                 p.remove_topics(drop, directions);
+                packed.repack(&p);
                 true
             }
             None => false,
@@ -793,12 +847,12 @@ impl ProfileStore {
     pub fn topics_seen(&self, user: &Key) -> Vec<(u16, u32)> {
         self.profiles
             .get(user)
-            .map_or_else(Vec::new, |p| p.topics_seen().collect())
+            .map_or_else(Vec::new, |p| p.unpack(self.d).topics_seen().collect())
     }
 
     /// When the user's profile was last updated, if one is held.
     pub fn updated_at(&self, user: &Key) -> Option<f64> {
-        self.profiles.get(user).map(|p| p.updated_at)
+        self.profiles.get(user).map(|p| p.updated_at())
     }
 
     /// Removes the profile, the ad history and every session of the user.
@@ -817,7 +871,7 @@ impl ProfileStore {
         let ttl = self.config.session_ttl_s;
         self.sessions.retain(|_, s| now - s.last_seen <= ttl);
         let pttl = self.config.profile_ttl_s;
-        self.profiles.retain(|_, p| now - p.updated_at <= pttl);
+        self.profiles.retain(|_, p| now - p.updated_at() <= pttl);
         self.session_ads.retain(|_, s| now - s.last_seen <= ttl);
         let keep = self.config.history_ttl_s.max(self.config.freq_cap_window_s);
         self.shown.retain(|_, log| {
@@ -844,7 +898,7 @@ impl ProfileStore {
                 continue;
             }
             out.extend_from_slice(e.key());
-            p.encode_record(&mut out);
+            out.extend_from_slice(&p.0);
             n += 1;
         }
         out[4..12].copy_from_slice(&n.to_le_bytes());
@@ -896,7 +950,7 @@ impl ProfileStore {
             if skip(&key, p.updated_at) {
                 skipped += 1;
             } else {
-                self.profiles.insert(key, Box::new(p));
+                self.profiles.insert(key, PackedProfile::pack(&p));
                 loaded += 1;
             }
         }
@@ -917,10 +971,45 @@ mod tests {
 
     #[test]
     fn a_profile_fits_one_small_allocation() {
-        // 128 bytes + glibc's 8-byte header = one 144-byte chunk (see the docs).
-        assert!(std::mem::size_of::<InterestProfile>() <= 128);
+        // With glibc's 8-byte header, one 128-byte chunk at d = 64 and one
+        // 192-byte chunk at d = 128 (see PackedProfile).
+        for (d, len) in [(64, 120), (128, 184)] {
+            let packed = PackedProfile::pack(&InterestProfile::new(d, 1.0));
+            assert_eq!(packed.0.len(), len);
+            assert_eq!(packed.updated_at(), 1.0);
+        }
+        // The map's entry: the key and a boxed slice.
+        assert_eq!(std::mem::size_of::<(Key, PackedProfile)>(), 32);
         // An ad history entry (and frequency-cap record): 50 a user cost 2 KB.
         assert!(std::mem::size_of::<Impression>() <= 40);
+    }
+
+    #[test]
+    fn the_store_keeps_what_a_profile_learns_at_every_d() {
+        for d in [8, 64, 128, 300] {
+            let store = ProfileStore::new(d, ProfileConfig::default());
+            let k = [3u8; 16];
+            let mut direct = InterestProfile::new(d, 10.0);
+            let hits = TopicHits(vec![(7, 1.0), (9, 0.5)]);
+            for turn in 0..5 {
+                let x: Vec<f32> = (0..d).map(|i| ((i * 7 + turn) % 11) as f32 - 5.0).collect();
+                let now = 10.0 + 3600.0 * turn as f64;
+                store.update_profile(&k, &x, &hits, now, Basis::TcfConsent);
+                direct.update(&x, &hits, now, store.config.half_life_s);
+            }
+            let held = store.profile(&k, 20_000.0).expect("held");
+            assert_eq!(held.q, direct.q, "d = {d}");
+            assert_eq!(held.turns, 5);
+            assert_eq!(held.basis, Basis::TcfConsent);
+            assert_eq!(store.updated_at(&k), Some(direct.updated_at));
+            assert_eq!(
+                store.topics_seen(&k),
+                direct.topics_seen().collect::<Vec<_>>()
+            );
+            let (v, topics) = store.profile_view(&k, 20_000.0).expect("view");
+            assert_eq!(v.len(), d);
+            assert_eq!(topics.len(), 2);
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@ use smallvec::SmallVec;
 use thin_vec::ThinVec;
 
 use super::{
-    ContextTurn, Impression, InterestProfile, Key, ProfileStore, SessionAds, SessionContext,
+    ContextTurn, Impression, InterestProfile, Key, PackedProfile, ProfileStore, SessionAds,
+    SessionContext,
 };
 use crate::catalog::AdRecord;
 use crate::text::embed::TopicHits;
@@ -233,11 +234,7 @@ fn decode_impressions(
 impl ProfileStore {
     /// The user's values as they stand here (and those of `session`).
     pub fn export_user(&self, user: &Key, session: Option<&Key>) -> UserBlobs {
-        let profile = self.profiles.get(user).map(|p| {
-            let mut out = Vec::with_capacity(64 + self.d);
-            p.encode_record(&mut out);
-            out
-        });
+        let profile = self.profiles.get(user).map(|p| p.0.to_vec());
         let impressions = self.shown.get(user).map(|log| encode_impressions(&log));
         let session = session.and_then(|s| {
             let ctx = self.sessions.get(s);
@@ -267,7 +264,7 @@ impl ProfileStore {
             .map(|b| InterestProfile::decode_record(b, self.d))
         {
             Some(Ok(p)) => {
-                self.profiles.insert(*user, Box::new(p));
+                self.profiles.insert(*user, PackedProfile::pack(&p));
             }
             other => {
                 if other.is_some() {
