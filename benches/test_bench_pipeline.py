@@ -58,7 +58,7 @@ from benches.baseline.workload import (
     topical_turn,
 )
 
-D = 64
+D = 64  # the pure-Python baseline's dimension (chatads' is engine.d)
 SIZES = [int(s) for s in os.environ.get("CHATADS_BENCH_SIZES", "10000").split(",") if s]
 MAX_ADS = 3
 #: Candidates both engines fetch: max(10 x max_ads, 64).
@@ -211,14 +211,15 @@ def build_world(n: int, turns: list[ChatTurn], text_space: Any, show: bool) -> W
         factory = engine.stats()["index_factory"]
         assert base.stats()["index_factory"] == factory
         progress = Progress("chatads vectors (get_ad)", show)
-        vectors = np.empty((n, D), dtype=np.float32)
+        # chatads' own dimension (128 with CHATADS_TEXT_MODEL=semantic); the baseline's is D.
+        vectors = np.empty((n, engine.d), dtype=np.float32)
         for i, a in enumerate(ads):
             vectors[i] = engine.get_ad(a["ad_id"])["embedding"]
             if i % CHUNK == CHUNK - 1 or i == n - 1:
                 progress(i + 1, n)
         # The same index type and parameters in faiss-cpu.
         progress = Progress(f"bare faiss-cpu {factory}", show)
-        index = faiss.index_factory(D, factory, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.index_factory(engine.d, factory, faiss.METRIC_INNER_PRODUCT)
         if "HNSW" in factory:  # the same build parameter as chatads'
             faiss.ParameterSpace().set_index_parameter(
                 index, "efConstruction", engine.settings.ef_construction
